@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "gpmsync",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "gpmsync", targets: ["gpmsync"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+    ],
+    targets: [
+        // The C wall: libgit2 through pkg-config, plus a header shim for what Swift cannot call.
+        .systemLibrary(
+            name: "CLibGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        // The only importer of CLibGit2.
+        .target(name: "Git", dependencies: ["CLibGit2"]),
+        // Pure Swift: formats, validation, record merge, semantic diff. No libgit2, no network.
+        .target(
+            name: "GPMCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // Composes the core with the git wrapper: repositories, sync, central intake, review.
+        .target(
+            name: "GPMSync",
+            dependencies: [
+                "Git", "GPMCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The thin command line.
+        .executableTarget(
+            name: "gpmsync",
+            dependencies: [
+                "GPMSync", "GPMCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "GPMCoreTests", dependencies: ["GPMCore", "TestSupport"]),
+        .testTarget(name: "GPMSyncTests", dependencies: ["GPMSync", "GPMCore", "Git", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+    ],
+    swiftLanguageModes: [.v6]
+)

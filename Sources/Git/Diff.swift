@@ -1,0 +1,49 @@
+import CLibGit2
+
+/// How a path changed between two trees.
+public struct TreeChange: Sendable, Hashable {
+    public enum Kind: String, Sendable { case added, deleted, modified }
+    public var path: String
+    public var kind: Kind
+    public var oldID: ObjectID?
+    public var newID: ObjectID?
+}
+
+extension Repository {
+    /// The blobs that differ between two trees (nil for the empty tree), without rename detection:
+    /// a record file is identified by its path.
+    public func diff(from old: ObjectID?, to new: ObjectID?) throws(GitError) -> [TreeChange] {
+        func lookup(_ id: ObjectID?) throws(GitError) -> OpaquePointer? {
+            guard var oid = id?.raw else { return nil }
+            var tree: OpaquePointer?
+            try check(git_tree_lookup(&tree, pointer, &oid), "git_tree_lookup")
+            return tree
+        }
+        let a = try lookup(old)
+        defer { git_tree_free(a) }
+        let b = try lookup(new)
+        defer { git_tree_free(b) }
+        var options = gpm_diff_options_init()
+        options.flags = GIT_DIFF_NORMAL.rawValue
+        var diff: OpaquePointer?
+        try check(git_diff_tree_to_tree(&diff, pointer, a, b, &options), "git_diff_tree_to_tree")
+        defer { git_diff_free(diff) }
+        var result: [TreeChange] = []
+        for i in 0..<git_diff_num_deltas(diff) {
+            guard let d = git_diff_get_delta(diff, i)?.pointee else { continue }
+            let kind: TreeChange.Kind
+            switch d.status {
+            case GIT_DELTA_ADDED: kind = .added
+            case GIT_DELTA_DELETED: kind = .deleted
+            default: kind = .modified
+            }
+            let oldID = ObjectID(d.old_file.id), newID = ObjectID(d.new_file.id)
+            result.append(TreeChange(
+                path: String(cString: (kind == .deleted ? d.old_file.path : d.new_file.path)!),
+                kind: kind,
+                oldID: oldID.isZero ? nil : oldID,
+                newID: newID.isZero ? nil : newID))
+        }
+        return result
+    }
+}

@@ -1,0 +1,281 @@
+import CLibGit2
+import Foundation
+
+/// How to authenticate to a remote. Secrets are read from files at the moment they are needed and never
+/// appear in errors or logs.
+public struct Credentials: Sendable {
+    /// Private key file for ssh (its `.pub` beside it is optional).
+    public var sshKeyFile: String?
+    /// A file holding an https token; refused unless its mode is 0600.
+    public var tokenFile: String?
+    /// User name for https basic authentication with the token (forges accept any non-empty name).
+    public var username: String?
+    /// An OpenSSH known_hosts file to check ssh host keys against, in addition to libgit2's own check.
+    public var knownHostsFile: String?
+
+    public init(sshKeyFile: String? = nil, tokenFile: String? = nil, username: String? = nil, knownHostsFile: String? = nil) {
+        self.sshKeyFile = sshKeyFile
+        self.tokenFile = tokenFile
+        self.username = username
+        self.knownHostsFile = knownHostsFile
+    }
+}
+
+/// Options of one fetch or push.
+public struct TransferOptions: Sendable {
+    public var credentials: Credentials
+    /// Past this instant the transfer is abandoned as soon as libgit2 calls back. libgit2 1.5 has no network
+    /// timeout of its own, so a silent server must also be guarded by the caller (see `Deadline` in sync).
+    public var deadline: ContinuousClock.Instant?
+    /// Called with the server's side-band messages ("remote: …") and progress lines.
+    public var onMessage: (@Sendable (String) -> Void)?
+
+    public init(credentials: Credentials = Credentials(), deadline: ContinuousClock.Instant? = nil,
+                onMessage: (@Sendable (String) -> Void)? = nil) {
+        self.credentials = credentials
+        self.deadline = deadline
+        self.onMessage = onMessage
+    }
+}
+
+/// A reference update the server refused, with its reason (e.g. from a pre-receive hook).
+public struct RejectedUpdate: Sendable, Equatable {
+    public var reference: String
+    public var reason: String
+}
+
+/// The state that C callbacks of one transfer share, reached through the payload pointer. Callbacks never
+/// throw across C: they record here and return an error code, and the caller rethrows after the call.
+final class TransferContext {
+    let options: TransferOptions
+    var credentialAttempts = 0
+    var rejected: [RejectedUpdate] = []
+    var serverMessages: [String] = []
+    var failure: GitError?
+
+    init(options: TransferOptions) { self.options = options }
+
+    var pastDeadline: Bool {
+        guard let d = options.deadline else { return false }
+        return ContinuousClock.now >= d
+    }
+
+    /// Records a failure for the caller and tells libgit2 to stop.
+    func fail(_ error: GitError) -> Int32 {
+        if failure == nil { failure = error }
+        git_error_set_str(Int32(GIT_ERROR_CALLBACK.rawValue), error.message)
+        return error.code.rawValue < 0 ? error.code.rawValue : -1
+    }
+
+    func timedOut(_ function: String) -> Int32 {
+        fail(GitError(code: .timeout, errorClass: Int32(GIT_ERROR_NET.rawValue),
+                      message: "the central repository did not answer in time", function: function))
+    }
+
+    func message(_ text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return }
+        serverMessages.append(trimmed)
+        options.onMessage?(trimmed)
+    }
+
+    func callbacks() -> git_remote_callbacks {
+        var cb = gpm_remote_callbacks_init()
+        cb.payload = Unmanaged.passUnretained(self).toOpaque()
+        cb.credentials = { out, url, usernameFromURL, allowed, payload in
+            let ctx = Unmanaged<TransferContext>.fromOpaque(payload!).takeUnretainedValue()
+            return ctx.acquireCredential(out, usernameFromURL.map { String(cString: $0) }, allowed)
+        }
+        cb.certificate_check = { cert, valid, host, payload in
+            let ctx = Unmanaged<TransferContext>.fromOpaque(payload!).takeUnretainedValue()
+            return ctx.checkCertificate(cert!, valid: valid != 0, host: host.map { String(cString: $0) } ?? "")
+        }
+        cb.sideband_progress = { text, length, payload in
+            let ctx = Unmanaged<TransferContext>.fromOpaque(payload!).takeUnretainedValue()
+            if let text, length > 0 {
+                let s = String(decoding: UnsafeRawBufferPointer(start: text, count: Int(length)), as: UTF8.self)
+                s.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).forEach { ctx.message(String($0)) }
+            }
+            return ctx.pastDeadline ? ctx.timedOut("sideband_progress") : 0
+        }
+        cb.transfer_progress = { _, payload in
+            let ctx = Unmanaged<TransferContext>.fromOpaque(payload!).takeUnretainedValue()
+            return ctx.pastDeadline ? ctx.timedOut("transfer_progress") : 0
+        }
+        cb.push_transfer_progress = { _, _, _, payload in
+            let ctx = Unmanaged<TransferContext>.fromOpaque(payload!).takeUnretainedValue()
+            return ctx.pastDeadline ? ctx.timedOut("push_transfer_progress") : 0
+        }
+        // libgit2 1.5 returns 0 from a push the server refused; the refusal arrives only here.
+        cb.push_update_reference = { refname, status, payload in
+            let ctx = Unmanaged<TransferContext>.fromOpaque(payload!).takeUnretainedValue()
+            if let status {
+                ctx.rejected.append(RejectedUpdate(reference: String(cString: refname!), reason: String(cString: status)))
+            }
+            return 0
+        }
+        return cb
+    }
+
+    private func acquireCredential(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>?,
+                                   _ usernameFromURL: String?, _ allowed: UInt32) -> Int32 {
+        // libgit2 calls again after the server refused what we gave: stop instead of looping.
+        credentialAttempts += 1
+        if credentialAttempts > 1 {
+            return fail(GitError(code: .auth, errorClass: Int32(GIT_ERROR_NET.rawValue),
+                                 message: "the central repository refused our credentials", function: "credentials"))
+        }
+        let creds = options.credentials
+        if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0, let key = creds.sshKeyFile {
+            let user = usernameFromURL ?? creds.username ?? "git"
+            let pub = FileManager.default.fileExists(atPath: key + ".pub") ? key + ".pub" : nil
+            return git_credential_ssh_key_new(out, user, pub, key, nil)
+        }
+        if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0, let file = creds.tokenFile {
+            do {
+                let token = try readSecret(file)
+                return git_credential_userpass_plaintext_new(out, usernameFromURL ?? creds.username ?? "gpmsync", token)
+            } catch {
+                return fail(error)
+            }
+        }
+        if allowed & GIT_CREDENTIAL_USERNAME.rawValue != 0 {
+            return git_credential_username_new(out, usernameFromURL ?? creds.username ?? "git")
+        }
+        return fail(GitError(code: .auth, errorClass: Int32(GIT_ERROR_NET.rawValue),
+                             message: "no credentials configured for this kind of remote (set gpmsync.sshKey or gpmsync.tokenFile)",
+                             function: "credentials"))
+    }
+
+    private func checkCertificate(_ cert: UnsafeMutablePointer<git_cert>, valid: Bool, host: String) -> Int32 {
+        if cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2, let file = options.credentials.knownHostsFile {
+            let hostkey = UnsafeRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self).pointee
+            if hostkey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostkey.hostkey {
+                let key = Data(bytes: raw, count: hostkey.hostkey_len)
+                if KnownHosts(file: file).contains(host: host, key: key) { return 0 }
+            }
+            return fail(GitError(code: .certificate, errorClass: Int32(GIT_ERROR_SSH.rawValue),
+                                 message: "the host key of \(host) is not in \(file)", function: "certificate_check"))
+        }
+        if valid { return 0 }
+        return fail(GitError(code: .certificate, errorClass: Int32(GIT_ERROR_NET.rawValue),
+                             message: "the certificate or host key of \(host) could not be verified", function: "certificate_check"))
+    }
+}
+
+/// Reads a secret file, refusing one that other users can read.
+func readSecret(_ path: String) throws(GitError) -> String {
+    var st = stat()
+    guard stat(path, &st) == 0 else {
+        throw GitError(code: .auth, message: "the token file \(path) cannot be read", function: "credentials")
+    }
+    guard st.st_mode & 0o077 == 0 else {
+        throw GitError(code: .auth, message: "the token file \(path) must have mode 0600", function: "credentials")
+    }
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw GitError(code: .auth, message: "the token file \(path) cannot be read", function: "credentials")
+    }
+    return text.trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// An OpenSSH known_hosts file: `host[,host…] keytype base64key` lines (hashed host names are not matched).
+struct KnownHosts {
+    var lines: [(hosts: [String], key: Data)] = []
+
+    init(file: String) {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return }
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 3, let key = Data(base64Encoded: String(fields[2])) else { continue }
+            lines.append((fields[0].split(separator: ",").map(String.init), key))
+        }
+    }
+
+    func contains(host: String, key: Data) -> Bool {
+        lines.contains { entry in
+            entry.key == key && entry.hosts.contains { $0 == host || $0.hasPrefix("[\(host)]:") }
+        }
+    }
+}
+
+extension Repository {
+    /// Fetches `refspecs` from `url`, updating the local refs they name.
+    public func fetch(url: String, refspecs: [String], options: TransferOptions = TransferOptions()) throws(GitError) {
+        let remote = try anonymousRemote(url)
+        defer { git_remote_free(remote) }
+        let context = TransferContext(options: options)
+        var fetchOptions = gpm_fetch_options_init()
+        fetchOptions.callbacks = context.callbacks()
+        fetchOptions.prune = GIT_FETCH_NO_PRUNE
+        fetchOptions.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
+        let rc = withStrArray(refspecs) { specs in
+            withExtendedLifetime(context) { git_remote_fetch(remote, specs, &fetchOptions, "gpmsync fetch") }
+        }
+        if rc < 0 { throw context.failure ?? lastError(rc, function: "git_remote_fetch") }
+    }
+
+    /// Pushes `refspecs` to `url`. A reference the server refused (a hook said no, not fast-forward) is an
+    /// error carrying the server's reason and messages, although libgit2 itself reports success.
+    @discardableResult
+    public func push(url: String, refspecs: [String], options: TransferOptions = TransferOptions()) throws(GitError) -> [String] {
+        let remote = try anonymousRemote(url)
+        defer { git_remote_free(remote) }
+        let context = TransferContext(options: options)
+        var pushOptions = gpm_push_options_init()
+        pushOptions.callbacks = context.callbacks()
+        let rc = withStrArray(refspecs) { specs in
+            withExtendedLifetime(context) { git_remote_push(remote, specs, &pushOptions) }
+        }
+        if rc < 0 {
+            var error = context.failure ?? lastError(rc, function: "git_remote_push")
+            if !context.serverMessages.isEmpty, error.code != .timeout {
+                error.message += "\n" + context.serverMessages.joined(separator: "\n")
+            }
+            throw error
+        }
+        if let first = context.rejected.first {
+            let messages = context.serverMessages.filter { !$0.hasPrefix("Total") && !$0.hasPrefix("Counting") }
+            var text = "\(first.reference): \(first.reason)"
+            if !messages.isEmpty { text += "\n" + messages.joined(separator: "\n") }
+            throw GitError(code: first.reason.contains("non-fast-forward") || first.reason.contains("fetch first")
+                            ? .nonFastForward : .pushRejected,
+                           message: text, function: "git_remote_push")
+        }
+        return context.serverMessages
+    }
+
+    /// The references a remote advertises (as `git ls-remote`).
+    public func listRemote(url: String, options: TransferOptions = TransferOptions()) throws(GitError) -> [(name: String, id: ObjectID)] {
+        let remote = try anonymousRemote(url)
+        defer { git_remote_free(remote) }
+        let context = TransferContext(options: options)
+        var callbacks = context.callbacks()
+        let rc = withExtendedLifetime(context) { git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nil, nil) }
+        if rc < 0 { throw context.failure ?? lastError(rc, function: "git_remote_connect") }
+        defer { git_remote_disconnect(remote) }
+        var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
+        var count = 0
+        try check(git_remote_ls(&heads, &count, remote), "git_remote_ls")
+        var result: [(String, ObjectID)] = []
+        for i in 0..<count {
+            guard let h = heads?[i]?.pointee else { continue }
+            result.append((String(cString: h.name), ObjectID(h.oid)))
+        }
+        return result
+    }
+
+    private func anonymousRemote(_ url: String) throws(GitError) -> OpaquePointer? {
+        var remote: OpaquePointer?
+        try check(git_remote_create_anonymous(&remote, pointer, url), "git_remote_create_anonymous")
+        return remote
+    }
+}
+
+func withStrArray<R>(_ strings: [String], _ body: (UnsafePointer<git_strarray>) -> R) -> R {
+    var cStrings = strings.map { strdup($0) }
+    defer { cStrings.forEach { free($0) } }
+    return cStrings.withUnsafeMutableBufferPointer { buf in
+        var array = git_strarray(strings: buf.baseAddress, count: buf.count)
+        return body(&array)
+    }
+}
