@@ -59,6 +59,14 @@ public final class Repository {
         return Array(UnsafeRawBufferPointer(start: raw, count: size))
     }
 
+    public func blobSize(_ id: ObjectID) throws(GitError) -> Int {
+        var blob: OpaquePointer?
+        var oid = id.raw
+        try check(git_blob_lookup(&blob, pointer, &oid), "git_blob_lookup")
+        defer { git_blob_free(blob) }
+        return Int(git_blob_rawsize(blob))
+    }
+
     public func writeBlob(_ bytes: [UInt8]) throws(GitError) -> ObjectID {
         var oid = git_oid()
         let rc = bytes.withUnsafeBytes { git_blob_create_from_buffer(&oid, pointer, $0.baseAddress, $0.count) }

@@ -5,6 +5,7 @@ public struct WorkingTreeChange: Sendable, Hashable {
     public enum Kind: String, Sendable { case added, modified, deleted }
     public var path: String
     public var kind: Kind
+    public init(path: String, kind: Kind) { self.path = path; self.kind = kind }
 }
 
 extension Repository {

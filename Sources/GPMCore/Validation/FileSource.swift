@@ -1,0 +1,60 @@
+import Foundation
+
+/// A file of a repository snapshot, as validation sees it.
+public struct FileEntry: Sendable, Hashable {
+    public var path: String
+    public var size: Int
+    public var isSymlink: Bool
+    public init(path: String, size: Int, isSymlink: Bool) { self.path = path; self.size = size; self.isSymlink = isSymlink }
+}
+
+/// Somewhere files of a data repository can be read from: a working tree, or a commit's tree.
+public protocol FileSource: Sendable {
+    /// Every file, relative to the repository root, `.git` excluded.
+    func files() -> [FileEntry]
+    /// A file's bytes, nil when it is absent (or a symlink, which is never followed).
+    func bytes(at path: String) -> [UInt8]?
+}
+
+/// Files in a directory on disk.
+public struct DirectorySource: FileSource {
+    public let root: String
+
+    public init(root: String) { self.root = root.hasSuffix("/") ? String(root.dropLast()) : root }
+
+    public func files() -> [FileEntry] {
+        var result: [FileEntry] = []
+        walk("", into: &result)
+        return result.sorted { $0.path < $1.path }
+    }
+
+    private func walk(_ relative: String, into result: inout [FileEntry]) {
+        let dir = relative.isEmpty ? root : root + "/" + relative
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+        for name in names where !(relative.isEmpty && name == ".git") {
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            var st = stat()
+            guard lstat(root + "/" + rel, &st) == 0 else { continue }
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR: walk(rel, into: &result)
+            case S_IFLNK: result.append(FileEntry(path: rel, size: 0, isSymlink: true))
+            case S_IFREG: result.append(FileEntry(path: rel, size: Int(st.st_size), isSymlink: false))
+            default: continue
+            }
+        }
+    }
+
+    public func entry(at path: String) -> FileEntry? {
+        var st = stat()
+        guard lstat(root + "/" + path, &st) == 0 else { return nil }
+        let kind = st.st_mode & S_IFMT
+        guard kind == S_IFREG || kind == S_IFLNK else { return nil }
+        return FileEntry(path: path, size: Int(st.st_size), isSymlink: kind == S_IFLNK)
+    }
+
+    public func bytes(at path: String) -> [UInt8]? {
+        guard let e = entry(at: path), !e.isSymlink,
+              let data = FileManager.default.contents(atPath: root + "/" + path) else { return nil }
+        return [UInt8](data)
+    }
+}

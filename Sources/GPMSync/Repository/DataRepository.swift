@@ -1,0 +1,67 @@
+import Foundation
+import GPMCore
+import Git
+
+/// A municipality's clone of the data repository: its working tree, its git config, its private state.
+public final class DataRepository {
+    public let git: Repository
+    /// The working tree, without a trailing slash.
+    public let root: String
+
+    public static let mainRef = "refs/heads/main"
+    public static let centralMainRef = "refs/remotes/central/main"
+    public static let notesRef = "refs/notes/gpmsync-review"
+
+    public init(path: String) throws(GPMError) {
+        do {
+            git = try Repository.open(path)
+        } catch {
+            throw GPMError(.usage, en: "\(path) is not a gpmsync data repository (\(error.message))",
+                           tr: "\(path) bir gpmsync veri deposu değil (\(error.message))")
+        }
+        guard let wd = git.workingDirectory else {
+            throw GPMError(.usage, en: "\(path) is a bare repository; run this in a municipality clone",
+                           tr: "\(path) çıplak bir depo; bunu bir belediye kopyasında çalıştırın")
+        }
+        root = String(wd.dropLast())
+    }
+
+    // MARK: Configuration
+
+    public func setting(_ key: String) -> String? {
+        guard let config = try? git.config() else { return nil }
+        return (try? config.string(key)) ?? nil
+    }
+
+    public var orgUnit: String? { setting("gpmsync.orgUnit") }
+
+    public var centralURL: String? { setting("remote.central.url") }
+
+    /// Who is acting: `--user`, else `gpmsync.user`, else `GPMSYNC_USER`.
+    public func user(override: String?) -> String? {
+        override ?? setting("gpmsync.user") ?? ProcessInfo.processInfo.environment["GPMSYNC_USER"]
+    }
+
+    public func credentials() -> Credentials {
+        Credentials(sshKeyFile: setting("gpmsync.sshKey"), tokenFile: setting("gpmsync.tokenFile"),
+                    username: setting("gpmsync.user"), knownHostsFile: setting("gpmsync.knownHosts"))
+    }
+
+    /// `gpmsync.timeout` in seconds (default 60).
+    public var timeout: Duration { .seconds(Int(setting("gpmsync.timeout") ?? "") ?? 60) }
+
+    /// Private state: `.git/gpmsync/`.
+    public var stateDirectory: String { git.gitDirectory + "gpmsync" }
+
+    public func signature(user: String? = nil) -> Signature {
+        let name = user ?? self.user(override: nil) ?? "gpmsync"
+        return Signature(name: name, email: "\(name)@\(orgUnit ?? "gpm").gpmsync.invalid")
+    }
+
+    /// A validator over the working tree, with the conflicts recorded in this clone.
+    public func workingTreeValidator() -> Validator {
+        var v = Validator(source: DirectorySource(root: root))
+        v.conflicts = ConflictStore(repository: self).counts()
+        return v
+    }
+}

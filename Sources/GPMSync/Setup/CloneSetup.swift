@@ -1,0 +1,101 @@
+import Foundation
+import GPMCore
+import Git
+
+/// `gpmsync init`: a municipality's clone of the central repository.
+public enum CloneSetup {
+    /// Builds the clone in a temporary folder beside `path` and renames it into place at the end, so a
+    /// failure (wrong org unit, central unreachable) leaves nothing half-made.
+    public static func create(at path: String, orgUnit: String, centralURL: String, user: String?,
+                              credentials: Credentials = Credentials(), timeout: Duration = .seconds(60)) throws(GPMError) {
+        try ensureEmptyOrAbsent(path)
+        guard isOrgUnit(orgUnit) else {
+            throw GPMError(.invalid, en: "'\(orgUnit)' is not an org unit code like 34-kadikoy",
+                           tr: "'\(orgUnit)' 34-kadikoy gibi bir birim kodu değil")
+        }
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let parent = (absolute as NSString).deletingLastPathComponent
+        let staging = parent + "/.\((absolute as NSString).lastPathComponent).gpmsync-init-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        do {
+            try build(at: staging, orgUnit: orgUnit, centralURL: centralURL, user: user, credentials: credentials, timeout: timeout)
+            if FileManager.default.fileExists(atPath: absolute) { try FileManager.default.removeItem(atPath: absolute) }
+            try FileManager.default.moveItem(atPath: staging, toPath: absolute)
+        } catch let e as GPMError {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw e
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw GPMError(.usage, en: "cannot create the clone: \(error)", tr: "kopya oluşturulamadı: \(error)")
+        }
+    }
+
+    private static func build(at path: String, orgUnit: String, centralURL: String, user: String?,
+                              credentials: Credentials, timeout: Duration) throws {
+        let repo = try Repository.create(path, bare: false)
+        let config = try repo.config()
+        try config.set("remote.central.url", centralURL)
+        try config.set("remote.central.fetch", "+refs/heads/*:refs/remotes/central/*")
+        try config.set("gpmsync.orgUnit", orgUnit)
+        if let user { try config.set("gpmsync.user", user) }
+        if let key = credentials.sshKeyFile { try config.set("gpmsync.sshKey", key) }
+        if let token = credentials.tokenFile { try config.set("gpmsync.tokenFile", token) }
+        if let known = credentials.knownHostsFile { try config.set("gpmsync.knownHosts", known) }
+        let data = try DataRepository(path: path)
+        do {
+            try Network.fetch(data, timeout: timeout)
+        } catch let e as GitError {
+            throw GPMError.from(e, doing: "init", whatTR: "init")
+        }
+        let name = user ?? "gpmsync"
+        let author = Signature(name: name, email: "\(name)@\(orgUnit).gpmsync.invalid")
+        if let central = try repo.reference(DataRepository.centralMainRef) {
+            try repo.updateReference(DataRepository.mainRef, to: central, expecting: nil, message: "init: from central")
+            try repo.checkout(tree: try repo.commit(central).tree, force: true)
+        } else {
+            // An empty central: start the history from the template.
+            var tree: [String: TreeEntry] = [:]
+            for (file, text) in EmbeddedTemplate.files { tree[file] = TreeEntry(id: try repo.writeBlob(Array(text.utf8))) }
+            let commit = try repo.createCommit(tree: try repo.writeTree(tree), parents: [], message: "Start the GPM data repository\n",
+                                               author: author, updating: DataRepository.mainRef)
+            try repo.checkout(tree: try repo.commit(commit).tree, force: true)
+        }
+        let codeLists = CodeLists(package: try DataPackage(json: Array(try Data(contentsOf: URL(fileURLWithPath: path + "/datapackage.json")))),
+                                  source: DirectorySource(root: path))
+        guard let units = codeLists["org_units"], units.contains(orgUnit) else {
+            throw GPMError(.invalid, en: "'\(orgUnit)' is not in codelists/org_units.csv of the central repository",
+                           tr: "'\(orgUnit)' merkez deponun codelists/org_units.csv listesinde yok")
+        }
+        let profilePath = "municipalities/\(orgUnit)/profile.yaml"
+        if !FileManager.default.fileExists(atPath: path + "/" + profilePath) {
+            try AtomicFile.write(profile(orgUnit: orgUnit, root: path), to: path + "/" + profilePath)
+            let index = try repo.index()
+            try index.stage(paths: [profilePath], workingDirectory: path + "/")
+            try index.write()
+            let head = try repo.headCommit()
+            _ = try repo.createCommit(tree: try index.writeTree(to: repo), parents: head.map { [$0] } ?? [],
+                                      message: "Add the profile of \(orgUnit)\n", author: author, updating: DataRepository.mainRef)
+        }
+        try HookInstaller.install("pre-commit", gitDirectory: repo.gitDirectory)
+    }
+
+    /// A first profile from the org_units code list row.
+    static func profile(orgUnit: String, root: String) -> String {
+        let table = CSV.parse([UInt8]((FileManager.default.contents(atPath: root + "/codelists/org_units.csv")) ?? Data()))
+        let row = table.rows.first { $0.fields.first == orgUnit }?.fields ?? []
+        func col(_ name: String) -> String {
+            guard let i = table.header.firstIndex(of: name), i < row.count else { return "" }
+            return row[i]
+        }
+        return """
+        org_unit: \(orgUnit)
+        name: "\(col("name"))"
+        province: "\(col("province_name"))"
+        province_plate: "\(col("province_plate"))"
+        type: \(col("type"))
+        contact:
+          unit: ""
+
+        """
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Git
+import GPMSync
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create a municipality's clone of the central repository, hooks installed.")
+
+    @Argument(help: "The folder to create.")
+    var directory: String
+
+    @Option(name: .customLong("org-unit"), help: "The municipality's code, like 34-kadikoy.")
+    var orgUnit: String
+
+    @Option(help: "URL of the central repository (ssh://, git://, https:// or a path).")
+    var central: String
+
+    @Option(help: "Who works in this clone (stored as gpmsync.user).")
+    var user: String?
+
+    @Option(name: .customLong("ssh-key"), help: "Private key file for ssh (stored as gpmsync.sshKey).")
+    var sshKey: String?
+
+    @Option(name: .customLong("token-file"), help: "File holding an https token, mode 0600 (gpmsync.tokenFile).")
+    var tokenFile: String?
+
+    @OptionGroup var options: RepositoryOptions
+
+    func run() throws {
+        do {
+            try CloneSetup.create(at: directory, orgUnit: orgUnit, centralURL: central, user: user,
+                                  credentials: Credentials(sshKeyFile: sshKey, tokenFile: tokenFile, username: user))
+            print(options.language == .tr
+                  ? "\(directory): \(orgUnit) için veri deposu hazır"
+                  : "\(directory): data repository ready for \(orgUnit)")
+        } catch let e as GPMError {
+            throw fail(e, options.language)
+        }
+    }
+}
+
+struct CentralCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "central",
+        abstract: "GPM's side: the central repository.",
+        subcommands: [CentralInitCommand.self])
+}
+
+struct CentralInitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create a bare central repository with the schema, code lists, access.csv and the pre-receive hook.")
+
+    @Argument(help: "The folder to create.")
+    var directory: String
+
+    @OptionGroup var options: RepositoryOptions
+
+    func run() throws {
+        do {
+            try CentralSetup.create(at: directory)
+            print(options.language == .tr ? "\(directory): merkez depo hazır" : "\(directory): central repository ready")
+        } catch let e as GPMError {
+            throw fail(e, options.language)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import GPMCore
+import GPMSync
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Validate the working tree (or the given files); exit 1 on any error.")
+
+    @Argument(help: "Files to validate (default: the whole repository).")
+    var paths: [String] = []
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @OptionGroup var options: RepositoryOptions
+
+    func run() throws {
+        let root = options.root
+        var validator = Validator(source: DirectorySource(root: root))
+        if let repo = try? DataRepository(path: root) { validator.conflicts = ConflictStore(repository: repo).counts() }
+        let diagnostics: [Diagnostic]
+        if paths.isEmpty {
+            diagnostics = validator.validateAll()
+        } else {
+            let cwd = FileManager.default.currentDirectoryPath
+            let relative = paths.map { p -> String in
+                let abs = p.hasPrefix("/") ? p : cwd + "/" + p
+                let std = URL(fileURLWithPath: abs).standardizedFileURL.path
+                return std.hasPrefix(root + "/") ? String(std.dropFirst(root.count + 1)) : p
+            }
+            diagnostics = validator.validate(paths: relative)
+        }
+        let report = ValidationReport(diagnostics)
+        switch format {
+        case .json, .html:
+            try printJSON(report)
+        case .text:
+            let lang = options.language
+            for d in diagnostics { print(d.formatted(lang)) }
+            print(lang == .tr
+                  ? "\(report.errors) hata, \(report.warnings) uyarı"
+                  : "\(report.errors) error(s), \(report.warnings) warning(s)")
+        }
+        if !report.ok { throw ExitCode(1) }
+    }
+}
+
+struct HookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hook",
+        abstract: "What the git hooks in Hooks/ call.",
+        subcommands: [PreCommitHook.self])
+}
+
+struct PreCommitHook: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pre-commit",
+        abstract: "Validate the staged files of a clone; refuse the commit on an error.")
+
+    @OptionGroup var options: RepositoryOptions
+
+    func run() throws {
+        do {
+            let repo = try DataRepository(path: options.root)
+            let diagnostics = try StagedValidation.run(repo)
+            let lang = options.language
+            for d in diagnostics { FileHandle.standardError.write(Data((d.formatted(lang) + "\n").utf8)) }
+            if diagnostics.contains(where: \.isError) { throw ExitCode(1) }
+        } catch let e as GPMError {
+            throw fail(e, options.language)
+        }
+    }
+}

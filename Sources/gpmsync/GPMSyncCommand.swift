@@ -1,0 +1,17 @@
+import ArgumentParser
+import GPMSync
+
+@main
+struct GPMSyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gpmsync",
+        abstract: "Offline-first sync of municipal migration records with GPM's central repository.",
+        discussion: "Göç kayıtlarının GPM merkez deposuyla çevrimdışı öncelikli eşitlenmesi.",
+        version: gpmsyncVersion,
+        subcommands: [
+            InitCommand.self, CentralCommand.self, ValidateCommand.self, HookCommand.self,
+        ]
+    )
+}
+
+let gpmsyncVersion = "0.1.0"

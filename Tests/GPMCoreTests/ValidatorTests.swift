@@ -1,0 +1,149 @@
+import Foundation
+import GPMCore
+import TestSupport
+import XCTest
+
+final class ValidatorTests: XCTestCase {
+    static let residentsHeader = "legal_status,nationality,sex,age_group,count,source,missing_reason,comment\n"
+    static let servicesHeader = "service_area,legal_status,nationality,sex,age_group,unique_beneficiaries,service_contacts,source,missing_reason,comment\n"
+    static let today = ISO8601DateFormatter().date(from: "2026-11-25T12:00:00Z")!
+
+    func validator(_ root: String) -> Validator { Validator(source: DirectorySource(root: root), today: Self.today) }
+
+    func testTheTemplateIsValid() throws {
+        let dir = TemporaryDirectory()
+        let root = try templateCopy(dir)
+        let diagnostics = validator(root).validateAll()
+        XCTAssertEqual(diagnostics, [])
+        XCTAssertNotNil(validator(root).package?.dataset(named: "residents"))
+        XCTAssertEqual(validator(root).codeLists["org_units"]?.contains("34-kadikoy"), true)
+        XCTAssertEqual(validator(root).codeLists["org_units"]?.contains("34-istanbul-bb"), true)
+        XCTAssertEqual(validator(root).codeLists["nationalities"]?.contains("SYR"), true)
+    }
+
+    func testAValidResidentsTableWithTotals() throws {
+        let dir = TemporaryDirectory()
+        let root = try templateCopy(dir)
+        try write(Self.residentsHeader + """
+        TP,SYR,F,ALL,120,admin_register,,
+        TP,SYR,M,ALL,100,admin_register,,
+        TP,SYR,ALL,ALL,220,admin_register,,
+        TP,SYR,UNK,ALL,0,admin_register,,
+
+        """, to: root + "/municipalities/34-kadikoy/data/residents/2025Q1.csv")
+        XCTAssertEqual(validator(root).validateAll(), [])
+    }
+
+    func testStructuralAndDomainRules() throws {
+        let dir = TemporaryDirectory()
+        let root = try templateCopy(dir)
+        let path = "municipalities/34-kadikoy/data/residents/2025Q1.csv"
+        try write(Self.residentsHeader + """
+        TP,SYR,F,ALL,120,admin_register,,
+        TP,SYR,M,ALL,130,admin_register,,
+        TP,SYR,ALL,ALL,220,admin_register,,
+        TP,XXX,F,ALL,5,admin_register,,
+        TP,SYR,F,ALL,1,admin_register,,
+        TP,IRQ,F,ALL,,,,
+        TP,AFG,F,ALL,abc,admin_register,,
+        TP,AFG,M,ALL,3,admin_register,,
+
+        """, to: root + "/" + path)
+        let d = validator(root).validate(paths: [path])
+        let found = Set(d.map { "\($0.line ?? 0):\($0.rule)" })
+        XCTAssertTrue(found.contains("5:foreign-key"), "\(found)")
+        XCTAssertTrue(found.contains("6:primary-key"), "\(found)")
+        XCTAssertTrue(found.contains("7:missing-reason"), "\(found)")
+        XCTAssertTrue(found.contains("8:type-error"), "\(found)")
+        XCTAssertTrue(found.contains("9:small-cell"), "\(found)")
+        XCTAssertTrue(found.contains("4:total-mismatch"), "\(found)")
+        XCTAssertTrue(found.contains("3:part-exceeds-total") == false)
+        XCTAssertEqual(d.first { $0.rule == "small-cell" }?.severity, .warning)
+        XCTAssertFalse(d.first { $0.rule == "type-error" }!.message.tr.isEmpty)
+    }
+
+    func testNonAdditiveBeneficiaries() throws {
+        let dir = TemporaryDirectory()
+        let root = try templateCopy(dir)
+        let path = "municipalities/16-nilufer/data/services/2025-03.csv"
+        // One person in two service areas: unique_beneficiaries ALL (15) is below the sum (20) — fine;
+        // service_contacts is additive and must add up.
+        try write(Self.servicesHeader + """
+        education,TP,SYR,F,ALL,10,12,service_log,,
+        health_referral,TP,SYR,F,ALL,10,10,service_log,,
+        ALL,TP,SYR,F,ALL,15,22,service_log,,
+        language_course,TP,SYR,M,ALL,10,9,service_log,,
+
+        """, to: root + "/" + path)
+        let d = validator(root).validate(paths: [path])
+        XCTAssertEqual(d.map(\.rule), ["contacts-below-beneficiaries"], "\(d)")
+        try write(Self.servicesHeader + """
+        education,TP,SYR,F,ALL,10,12,service_log,,
+        health_referral,TP,SYR,F,ALL,10,10,service_log,,
+        ALL,TP,SYR,F,ALL,8,21,service_log,,
+
+        """, to: root + "/" + path)
+        let e = validator(root).validate(paths: [path])
+        XCTAssertEqual(Set(e.map(\.rule)), ["total-mismatch", "part-exceeds-total"], "\(e)")
+    }
+
+    func testRepositoryLevelChecks() throws {
+        let dir = TemporaryDirectory()
+        let root = try templateCopy(dir)
+        try write("x", to: root + "/notes.txt")
+        try write(Self.residentsHeader, to: root + "/municipalities/34-kadikoy/data/unknown/2025Q1.csv")
+        try write(Self.residentsHeader, to: root + "/municipalities/34-kadikoy/data/residents/2025-03.csv")
+        try write(Self.residentsHeader, to: root + "/municipalities/34-kadikoy/data/residents/2030Q1.csv")
+        try FileManager.default.createSymbolicLink(atPath: root + "/municipalities/34-kadikoy/data/residents/2025Q2.csv", withDestinationPath: "/etc/passwd")
+        var latin1 = Array(Self.residentsHeader.utf8)
+        latin1 += [0x54, 0x50, 0x2C, 0xFE, 0x0A]
+        try Data(latin1).write(to: URL(fileURLWithPath: root + "/municipalities/34-kadikoy/data/residents/2025Q3.csv"))
+        let rules = Dictionary(validator(root).validateAll().map { ($0.path, $0.rule) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(rules["notes.txt"], "path-not-allowed")
+        XCTAssertEqual(rules["municipalities/34-kadikoy/data/unknown/2025Q1.csv"], "unknown-dataset")
+        XCTAssertEqual(rules["municipalities/34-kadikoy/data/residents/2025-03.csv"], "bad-period")
+        XCTAssertEqual(rules["municipalities/34-kadikoy/data/residents/2030Q1.csv"], "future-period")
+        XCTAssertEqual(rules["municipalities/34-kadikoy/data/residents/2025Q2.csv"], "symlink")
+        XCTAssertEqual(rules["municipalities/34-kadikoy/data/residents/2025Q3.csv"], "encoding-error")
+    }
+
+    func testPracticeDocument() throws {
+        let dir = TemporaryDirectory()
+        let root = try templateCopy(dir)
+        let good = """
+        ---
+        id: gp-2025-01-women-language-course
+        title:
+          tr: Kadınlar için Türkçe kursu
+          en: Turkish course for women
+        municipality: 34-kadikoy
+        period:
+          start: 2025-01-15
+        status: ongoing
+        themes: [language, women]
+        target_groups: [women]
+        contact:
+          unit: Sosyal Destek Hizmetleri
+          email: gocmerkezi@kadikoy.bel.tr
+        sdg_targets: ["10.7"]
+        gcm_objectives: [16]
+        ---
+        ## Özet
+        Kurs.
+        ## Bağlam
+        ## Faaliyetler
+        ## Sonuçlar
+        ## Çıkarılan dersler
+
+        """
+        let path = "municipalities/34-kadikoy/practices/gp-2025-01-women-language-course.md"
+        try write(good, to: root + "/" + path)
+        XCTAssertEqual(validator(root).validate(paths: [path]), [])
+        let bad = good.replacingOccurrences(of: "status: ongoing\n", with: "")
+            .replacingOccurrences(of: "## Sonuçlar\n", with: "")
+            .replacingOccurrences(of: "Kurs.", with: "Contact ayse@gmail.com or 0532 111 22 33")
+        try write(bad, to: root + "/" + path)
+        let rules = validator(root).validate(paths: [path]).map { "\($0.rule)@\($0.line ?? 0)" }.sorted()
+        XCTAssertEqual(rules, ["missing-field@1", "missing-section@17", "pii-email@18", "pii-phone@18"], "\(rules)")
+    }
+}

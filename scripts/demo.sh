@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The README's main job: installs what is missing, builds, runs `gpmsync demo`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+swift build -c release --product gpmsync
+.build/release/gpmsync demo "$@"

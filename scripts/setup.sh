@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what gpmsync and its tests need on Debian: libgit2 (1.5), git and its daemon, sshd, iso-codes,
+# and frictionless-py for the differential validation test. Safe to run again.
+set -euo pipefail
+need=()
+pkg-config --exists libgit2 2>/dev/null || need+=(libgit2-dev)
+[ -x /usr/lib/git-core/git-daemon ] || need+=(git)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+[ -f /usr/share/iso-codes/json/iso_3166-1.json ] || need+=(iso-codes)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if [ "${1:-}" = "--tests" ]; then
+  python3 -c 'import frictionless' 2>/dev/null || python3 -m pip install -q frictionless
+fi
