@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "gpmsync",
             dependencies: [
-                "GPMSync", "GPMCore",
+                "GPMSync", "GPMCore", "Git",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

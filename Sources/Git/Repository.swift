@@ -16,6 +16,16 @@ public final class Repository {
         return Repository(pointer: out!)
     }
 
+    /// Opens the repository the environment names (`GIT_DIR`, `GIT_OBJECT_DIRECTORY`,
+    /// `GIT_ALTERNATE_OBJECT_DIRECTORIES`), as a server hook must: a push's new objects sit in a quarantine
+    /// folder that only those variables point at.
+    public static func openFromEnvironment() throws(GitError) -> Repository {
+        Library.ensure()
+        var out: OpaquePointer?
+        try check(git_repository_open_ext(&out, nil, GIT_REPOSITORY_OPEN_FROM_ENV.rawValue, nil), "git_repository_open_ext")
+        return Repository(pointer: out!)
+    }
+
     /// Creates a repository whose unborn HEAD points at `initialBranch`.
     public static func create(_ path: String, bare: Bool, initialBranch: String = "main") throws(GitError) -> Repository {
         Library.ensure()

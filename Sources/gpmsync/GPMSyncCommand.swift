@@ -9,7 +9,8 @@ struct GPMSyncCommand: ParsableCommand {
         discussion: "Göç kayıtlarının GPM merkez deposuyla çevrimdışı öncelikli eşitlenmesi.",
         version: gpmsyncVersion,
         subcommands: [
-            InitCommand.self, CentralCommand.self, ValidateCommand.self, HookCommand.self,
+            InitCommand.self, CentralCommand.self, ValidateCommand.self, CommitCommand.self, SyncCommand.self,
+            StatusCommand.self, DiffCommand.self, ConflictsCommand.self, ResolveCommand.self, HookCommand.self,
         ]
     )
 }

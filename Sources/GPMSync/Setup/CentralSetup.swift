@@ -42,3 +42,34 @@ func ensureEmptyOrAbsent(_ path: String) throws(GPMError) {
                        tr: "\(path) zaten var ve boş değil; başka bir klasör seçin")
     }
 }
+
+extension CentralSetup {
+    /// Adds (or changes) a user in `access.csv` on the central repository's `main`, as an admin would.
+    public static func grant(central path: String, user: String, role: AccessList.Role, orgUnit: String?) throws {
+        do {
+            let repo = try Repository.open(path)
+            guard let main = try repo.reference(DataRepository.mainRef) else {
+                throw GPMError(.usage, en: "\(path) has no main", tr: "\(path) içinde main yok")
+            }
+            var tree = try repo.treeEntries(try repo.commit(main).tree)
+            let source = TreeSource(repository: repo, entries: tree)
+            if role == .municipality {
+                let package = source.bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) }
+                let units = package.map { CodeLists(package: $0, source: source) }?["org_units"] ?? []
+                guard let orgUnit, units.contains(orgUnit) else {
+                    throw GPMError(.invalid, en: "'\(orgUnit ?? "")' is not in codelists/org_units.csv", tr: "'\(orgUnit ?? "")' codelists/org_units.csv içinde yok")
+                }
+            }
+            let table = CSV.parse(source.bytes(at: "access.csv") ?? Array("user,role,org_unit\n".utf8))
+            var rows = table.rows.map(\.fields).filter { $0.first != user }
+            rows.append([user, role.rawValue, orgUnit ?? ""])
+            tree["access.csv"] = TreeEntry(id: try repo.writeBlob(CSV.write(header: table.header, rows: rows)))
+            _ = try repo.createCommit(tree: try repo.writeTree(tree), parents: [main],
+                                      message: "access: \(user) is \(role.rawValue)\(orgUnit.map { " of \($0)" } ?? "")\n",
+                                      author: Signature(name: "gpm-admin", email: "gpm-admin@gpm.gpmsync.invalid"),
+                                      updating: DataRepository.mainRef)
+        } catch let e as GitError {
+            throw GPMError(.usage, en: "cannot change access.csv: \(e.message)", tr: "access.csv değiştirilemedi: \(e.message)")
+        }
+    }
+}

@@ -45,7 +45,7 @@ struct CentralCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "central",
         abstract: "GPM's side: the central repository.",
-        subcommands: [CentralInitCommand.self])
+        subcommands: [CentralInitCommand.self, CentralGrantCommand.self])
 }
 
 struct CentralInitCommand: ParsableCommand {
@@ -65,5 +65,33 @@ struct CentralInitCommand: ParsableCommand {
         } catch let e as GPMError {
             throw fail(e, options.language)
         }
+    }
+}
+
+struct CentralGrantCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grant",
+        abstract: "Add a user to access.csv on the central repository's main (an admin's task).")
+
+    @Argument(help: "The user name, as the server identifies the pusher.")
+    var user: String
+
+    @Option(help: "municipality, reviewer or admin.")
+    var role: String
+
+    @Option(name: .customLong("org-unit"), help: "For a municipality user: the org unit.")
+    var orgUnit: String?
+
+    @Option(help: "The central bare repository (default: the current folder).")
+    var central: String = "."
+
+    @OptionGroup var options: RepositoryOptions
+
+    func run() throws {
+        guard let r = AccessList.Role(rawValue: role) else { throw ValidationError("--role must be municipality, reviewer or admin") }
+        do {
+            try CentralSetup.grant(central: central, user: user, role: r, orgUnit: orgUnit)
+            print(options.language == .tr ? "\(user): \(role)" : "\(user): \(role)")
+        } catch let e as GPMError { throw fail(e, options.language) }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GPMCore
 import GPMSync
+import Git
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,7 +52,7 @@ struct HookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hook",
         abstract: "What the git hooks in Hooks/ call.",
-        subcommands: [PreCommitHook.self])
+        subcommands: [PreCommitHook.self, PreReceiveHook.self])
 }
 
 struct PreCommitHook: ParsableCommand {
@@ -70,6 +71,28 @@ struct PreCommitHook: ParsableCommand {
             if diagnostics.contains(where: \.isError) { throw ExitCode(1) }
         } catch let e as GPMError {
             throw fail(e, options.language)
+        }
+    }
+}
+
+struct PreReceiveHook: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pre-receive",
+        abstract: "On the central repository: refuse pushes that break access rules or carry invalid records.")
+
+    func run() throws {
+        let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        let updates = PreReceive.parse(input)
+        let git: Repository
+        do { git = try Repository.openFromEnvironment() } catch {
+            FileHandle.standardError.write(Data("gpmsync: cannot open the repository: \(error.message)\n".utf8))
+            throw ExitCode(2)
+        }
+        do {
+            try PreReceive.check(git, updates: updates, user: PreReceive.pusher(ProcessInfo.processInfo.environment))
+        } catch {
+            FileHandle.standardError.write(Data("gpmsync: \(error.text)\n".utf8))
+            throw ExitCode(1)
         }
     }
 }

@@ -1,0 +1,114 @@
+extension SemanticDiff {
+    /// Plain text, one block per file: `+ key`, `- key`, `~ key: field old → new`.
+    public func text() -> String {
+        var out = ""
+        for f in files {
+            out += "\(f.kind.rawValue) \(f.path)\n"
+            for r in f.rows ?? [] {
+                switch r.kind {
+                case .added: out += "  + \(r.key)  " + r.cells.map { "\($0.field)=\($0.new ?? "")" }.joined(separator: " ") + "\n"
+                case .removed: out += "  - \(r.key)\n"
+                case .changed: out += "  ~ \(r.key)  " + r.cells.map { "\($0.field): \($0.old ?? "∅") → \($0.new ?? "∅")" }.joined(separator: "; ") + "\n"
+                }
+            }
+            for c in f.fields ?? [] { out += "  ~ \(c.field): \(c.old ?? "∅") → \(c.new ?? "∅")\n" }
+            for l in f.lines ?? [] { out += "  \(l.kind == .added ? "+" : "-")\(l.line): \(l.text)\n" }
+        }
+        return out
+    }
+
+    /// A short summary for commit messages: `residents/2025Q1 +2 -1 ~3`.
+    public func summary() -> String {
+        files.map { f in
+            let name: String
+            switch RepositoryPath(f.path) {
+            case .record(_, let d, let p): name = "\(d)/\(p)"
+            case .practice(_, let id): name = "practice \(id)"
+            case .profile: name = "profile"
+            default: name = f.path
+            }
+            guard let rows = f.rows else { return "\(name) (\(f.kind.rawValue))" }
+            let a = rows.filter { $0.kind == .added }.count, r = rows.filter { $0.kind == .removed }.count
+            let c = rows.filter { $0.kind == .changed }.count
+            return "\(name) +\(a) -\(r) ~\(c)"
+        }.joined(separator: ", ")
+    }
+
+    /// One self-contained page (no external assets): records as tables with changed cells highlighted,
+    /// totals per municipality.
+    public func html(title: String) -> String {
+        var body = "<h1>\(escape(title))</h1>\n"
+        let byOrg = Dictionary(grouping: files) { $0.orgUnit ?? "GPM" }
+        body += "<table class=\"totals\"><thead><tr><th>municipality</th><th>files</th><th>rows added</th><th>rows removed</th><th>rows changed</th></tr></thead><tbody>\n"
+        for org in byOrg.keys.sorted() {
+            let d = SemanticDiff(files: byOrg[org]!)
+            let c = d.counts
+            body += "<tr><td>\(escape(org))</td><td>\(d.files.count)</td><td>\(c.added)</td><td>\(c.removed)</td><td>\(c.changed)</td></tr>\n"
+        }
+        body += "</tbody></table>\n"
+        for f in files {
+            body += "<section class=\"file \(f.kind.rawValue)\"><h2>\(escape(f.path)) <small>\(f.kind.rawValue)</small></h2>\n"
+            if let rows = f.rows, !rows.isEmpty {
+                let columns = rows.flatMap { $0.cells.map(\.field) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+                body += "<table class=\"records\"><thead><tr><th>change</th><th>key</th>" + columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+                for r in rows {
+                    body += "<tr class=\"\(r.kind.rawValue)\"><td>\(r.kind.rawValue)</td><td>\(escape(r.key))</td>"
+                    for c in columns {
+                        if let cell = r.cells.first(where: { $0.field == c }) {
+                            switch r.kind {
+                            case .changed: body += "<td class=\"changed\"><del>\(escape(cell.old ?? ""))</del> → <ins>\(escape(cell.new ?? ""))</ins></td>"
+                            case .added: body += "<td>\(escape(cell.new ?? ""))</td>"
+                            case .removed: body += "<td>\(escape(cell.old ?? ""))</td>"
+                            }
+                        } else {
+                            body += "<td></td>"
+                        }
+                    }
+                    body += "</tr>\n"
+                }
+                body += "</tbody></table>\n"
+            }
+            if let fields = f.fields, !fields.isEmpty {
+                body += "<table class=\"fields\"><thead><tr><th>field</th><th>old</th><th>new</th></tr></thead><tbody>\n"
+                for c in fields {
+                    body += "<tr><td>\(escape(c.field))</td><td><del>\(escape(c.old ?? ""))</del></td><td class=\"changed\"><ins>\(escape(c.new ?? ""))</ins></td></tr>\n"
+                }
+                body += "</tbody></table>\n"
+            }
+            if let lines = f.lines, !lines.isEmpty {
+                body += "<pre class=\"lines\">" + lines.map { l in
+                    "<span class=\"\(l.kind.rawValue)\">\(l.kind == .added ? "+" : "-")\(escape(l.text))</span>"
+                }.joined(separator: "\n") + "</pre>\n"
+            }
+            body += "</section>\n"
+        }
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+        <style>
+        body{font-family:system-ui,sans-serif;margin:2em;color:#222}
+        table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:.2em .5em;text-align:left}
+        tr.added{background:#e6ffed}tr.removed{background:#ffeef0}td.changed{background:#fff5b1}
+        del{color:#b31d28}ins{color:#22863a;text-decoration:none}
+        span.added{color:#22863a}span.removed{color:#b31d28}
+        </style></head><body>
+        \(body)</body></html>
+
+        """
+    }
+}
+
+func escape(_ s: String) -> String {
+    var out = ""
+    for ch in s {
+        switch ch {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default: out.append(ch)
+        }
+    }
+    return out
+}

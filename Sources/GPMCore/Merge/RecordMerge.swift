@@ -1,0 +1,114 @@
+/// A cell (or whole row, or front-matter field) both sides changed differently. The merged file keeps the
+/// local value; the others are recorded so a person can choose.
+public struct CellConflict: Sendable, Equatable, Codable {
+    /// The row key (`TP|SYR|F|ALL`) or the front-matter field name; empty for a whole-file conflict.
+    public var key: String
+    /// The column; empty when the whole row conflicts (an edit against a deletion, or row-level strictness).
+    public var field: String
+    public var ancestor: String?
+    public var local: String?
+    public var central: String?
+
+    public init(key: String, field: String, ancestor: String?, local: String?, central: String?) {
+        self.key = key; self.field = field; self.ancestor = ancestor; self.local = local; self.central = central
+    }
+}
+
+/// The result of merging one file.
+public struct FileMerge: Sendable {
+    /// The merged content, nil when the file is deleted.
+    public var bytes: [UInt8]?
+    public var conflicts: [CellConflict]
+    public init(bytes: [UInt8]?, conflicts: [CellConflict]) { self.bytes = bytes; self.conflicts = conflicts }
+}
+
+/// Three-way merge of record tables by primary key and cell, against the common ancestor.
+public enum RecordMerge {
+    /// Merges a table; nil when one of the versions cannot be keyed (the caller then merges text).
+    public static func merge(base: [UInt8]?, local: [UInt8]?, central: [UInt8]?, dataset: Dataset) -> FileMerge? {
+        let schema = dataset.schema
+        func table(_ b: [UInt8]?) -> RecordTable?? {
+            guard let b else { return .some(nil) }
+            guard let t = RecordTable(bytes: b, schema: schema) else { return nil }
+            return .some(t)
+        }
+        guard let b = table(base), let o = table(local), let t = table(central) else { return nil }
+        // A whole file deleted on one side and edited on the other is a conflict on every edited row.
+        if o == nil && t == nil { return FileMerge(bytes: nil, conflicts: []) }
+        let columns = (o ?? t)!.columns + ((t?.columns ?? []).filter { !((o ?? t)!.columns).contains($0) })
+        var merged = RecordTable(columns: columns)
+        var conflicts: [CellConflict] = []
+        var order = o?.keys ?? []
+        let inOrder = Set(order)
+        order += (t?.keys ?? []).filter { !inOrder.contains($0) }
+        order += (b?.keys ?? []).filter { !inOrder.contains($0) && !(t?.rows[$0] != nil) }
+        var seen = Set<RecordKey>()
+        for key in order where seen.insert(key).inserted {
+            let br = b?.rows[key], or = o?.rows[key], tr = t?.rows[key]
+            let result: [String: String]?
+            if rowEqual(or, tr, columns) { result = or }
+            else if rowEqual(or, br, columns) { result = tr }
+            else if rowEqual(tr, br, columns) { result = or }
+            else if let or, let tr, !dataset.rowLevelMerge {
+                var row: [String: String] = [:]
+                for c in columns {
+                    let bc = br?[c] ?? "", oc = or[c] ?? "", tc = tr[c] ?? ""
+                    if oc == tc || tc == bc { row[c] = oc }
+                    else if oc == bc { row[c] = tc }
+                    else {
+                        row[c] = oc
+                        conflicts.append(CellConflict(key: key.description, field: c, ancestor: br?[c], local: oc, central: tc))
+                    }
+                }
+                result = row
+            } else {
+                // An edit against a deletion, or two edits of a row under row-level strictness.
+                result = or
+                conflicts.append(CellConflict(key: key.description, field: "", ancestor: br.map { render($0, columns) },
+                                              local: or.map { render($0, columns) }, central: tr.map { render($0, columns) }))
+            }
+            if let result {
+                merged.keys.append(key)
+                merged.rows[key] = result
+            }
+        }
+        // The file keeps the local value: deleted locally stays deleted, the central edits recorded.
+        if o == nil && merged.keys.isEmpty { return FileMerge(bytes: nil, conflicts: conflicts) }
+        return FileMerge(bytes: merged.bytes(), conflicts: conflicts)
+    }
+
+    static func rowEqual(_ a: [String: String]?, _ b: [String: String]?, _ columns: [String]) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return true
+        case let (x?, y?): return columns.allSatisfy { (x[$0] ?? "") == (y[$0] ?? "") }
+        default: return false
+        }
+    }
+
+    /// A row as one CSV line, for row-level conflicts.
+    public static func render(_ row: [String: String], _ columns: [String]) -> String {
+        let bytes = CSV.write(header: [], rows: [columns.map { row[$0] ?? "" }])
+        return String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self)
+    }
+
+    /// Applies a person's choice to one conflict of a merged table: the row's cell (or the whole row) gets
+    /// `value` (nil deletes a row).
+    public static func resolve(_ bytes: [UInt8]?, dataset: Dataset, conflict: CellConflict, value: String?) -> [UInt8]? {
+        let columns = dataset.schema.fields.map(\.name)
+        var table = bytes.flatMap { RecordTable(bytes: $0, schema: dataset.schema) } ?? RecordTable(columns: columns)
+        let key = RecordKey(conflict.key.split(separator: "|", omittingEmptySubsequences: false).map(String.init))
+        if conflict.field.isEmpty {
+            if let value {
+                let fields = CSV.parse(Array((table.columns.joined(separator: ",") + "\n" + value + "\n").utf8)).rows.first?.fields ?? []
+                if table.rows[key] == nil { table.keys.append(key) }
+                table.rows[key] = Dictionary(uniqueKeysWithValues: zip(table.columns, fields + Array(repeating: "", count: max(0, table.columns.count - fields.count))))
+            } else {
+                table.keys.removeAll { $0 == key }
+                table.rows[key] = nil
+            }
+        } else {
+            table.rows[key]?[conflict.field] = value ?? ""
+        }
+        return table.bytes()
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import GPMCore
+import Git
+
+/// `gpmsync hook pre-receive`: the central repository's door. Who pushes comes from the transport
+/// (`GPMSYNC_USER`, `GL_USER`, `REMOTE_USER`); what they may update comes from `access.csv` on `main`.
+public enum PreReceive {
+    public struct Update: Sendable {
+        public var old: ObjectID
+        public var new: ObjectID
+        public var ref: String
+    }
+
+    /// A refusal: the rule, the file it is about (if any), and the words the pushing staff will see.
+    public struct Refusal: Error, Sendable {
+        public var rule: String
+        public var path: String?
+        public var en: String
+        public var tr: String
+        public var text: String { "refused \(rule)\(path.map { " \($0)" } ?? ""): \(en) / \(tr)" }
+    }
+
+    public static func parse(_ input: String) -> [Update] {
+        input.split(separator: "\n").compactMap { line in
+            let f = line.split(separator: " ")
+            guard f.count == 3, let o = ObjectID(hex: String(f[0])), let n = ObjectID(hex: String(f[1])) else { return nil }
+            return Update(old: o, new: n, ref: String(f[2]))
+        }
+    }
+
+    public static func pusher(_ env: [String: String]) -> String? {
+        for key in ["GPMSYNC_USER", "GL_USER", "REMOTE_USER"] { if let v = env[key], !v.isEmpty { return v } }
+        return nil
+    }
+
+    /// Checks every update; throws the first refusal.
+    public static func check(_ git: Repository, updates: [Update], user: String?) throws(Refusal) {
+        guard let user else {
+            throw Refusal(rule: "access", path: nil, en: "the server could not tell who is pushing", tr: "sunucu gönderenin kim olduğunu belirleyemedi")
+        }
+        let main = try? git.reference(DataRepository.mainRef)
+        guard let main else {
+            // An empty central repository: only its first `main` may arrive.
+            if updates.allSatisfy({ $0.ref == DataRepository.mainRef }) { return }
+            throw Refusal(rule: "access", path: nil, en: "the central repository has no main yet", tr: "merkez deponun henüz main dalı yok")
+        }
+        let mainSource: TreeSource
+        do { mainSource = try TreeSource(repository: git, tree: try git.commit(main).tree) } catch {
+            throw Refusal(rule: "access", path: nil, en: "cannot read main: \(error.message)", tr: "main okunamadı: \(error.message)")
+        }
+        let access = AccessList(bytes: mainSource.bytes(at: "access.csv") ?? [])
+        guard let entry = access[user] else {
+            throw Refusal(rule: "access", path: "access.csv", en: "user '\(user)' is not in access.csv", tr: "'\(user)' kullanıcısı access.csv içinde yok")
+        }
+        for update in updates {
+            try check(git, update, entry: entry, main: main, mainSource: mainSource)
+        }
+    }
+
+    static func check(_ git: Repository, _ u: Update, entry: AccessList.Entry, main: ObjectID, mainSource: TreeSource) throws(Refusal) {
+        let isContrib = u.ref.hasPrefix("refs/heads/contrib/")
+        let org = isContrib ? String(u.ref.dropFirst("refs/heads/contrib/".count)) : nil
+        switch entry.role {
+        case .municipality:
+            guard let org, org == entry.orgUnit else {
+                throw Refusal(rule: "access", path: nil,
+                              en: "\(entry.user) may update only refs/heads/contrib/\(entry.orgUnit ?? "?"), not \(u.ref)",
+                              tr: "\(entry.user) yalnızca refs/heads/contrib/\(entry.orgUnit ?? "?") dalını güncelleyebilir, \(u.ref) dalını değil")
+            }
+        case .reviewer:
+            guard u.ref == DataRepository.mainRef || u.ref == ReviewNote.ref else {
+                throw Refusal(rule: "access", path: nil, en: "reviewers may update main and the review notes, not \(u.ref)",
+                              tr: "inceleyiciler yalnızca main ve inceleme notlarını güncelleyebilir, \(u.ref) dalını değil")
+            }
+        case .admin:
+            break
+        }
+        if u.new.isZero {
+            guard entry.role == .admin else {
+                throw Refusal(rule: "access", path: nil, en: "\(u.ref) may not be deleted", tr: "\(u.ref) silinemez")
+            }
+            return
+        }
+        if isContrib || u.ref == DataRepository.mainRef, !u.old.isZero {
+            let fastForward = (try? git.isAncestor(u.old, of: u.new)) ?? false
+            guard fastForward || entry.role == .admin else {
+                throw Refusal(rule: "fast-forward", path: nil, en: "\(u.ref) can only move forward (fetch and merge first)",
+                              tr: "\(u.ref) yalnızca ileri alınabilir (önce çekip birleştirin)")
+            }
+        }
+        guard u.ref.hasPrefix("refs/heads/") else { return }
+        // Every new commit: what it changes against each of its parents.
+        let existing = ((try? git.references(matching: "refs/heads/*")) ?? []).map(\.id)
+        let commits = (try? git.log(from: u.new, hiding: existing + (u.old.isZero ? [] : [u.old]))) ?? []
+        for c in commits {
+            let paths: Set<String>
+            do { paths = try changedPaths(git, c) } catch {
+                throw Refusal(rule: "access", path: nil, en: "cannot read commit \(c.short)", tr: "\(c.short) okunamadı")
+            }
+            for path in paths.sorted() {
+                let location = RepositoryPath(path)
+                if entry.role == .municipality, location.orgUnit != entry.orgUnit {
+                    throw Refusal(rule: "ownership", path: path, en: "commit \(c.short) changes \(path), outside municipalities/\(entry.orgUnit ?? "?")/",
+                                  tr: "\(c.short) işlemesi municipalities/\(entry.orgUnit ?? "?")/ dışındaki \(path) dosyasını değiştiriyor")
+                }
+                if entry.role != .admin, location.isGPMOwned {
+                    throw Refusal(rule: "ownership", path: path, en: "only admins may change \(path)", tr: "\(path) dosyasını yalnızca yöneticiler değiştirebilir")
+                }
+            }
+        }
+        // The records a contribution brings must validate, against main's schema and code lists.
+        if isContrib {
+            let diagnostics: [Diagnostic]
+            do { diagnostics = try ContributionCheck.validate(git, tip: u.new, main: main, orgUnit: org!) } catch {
+                throw Refusal(rule: "validation", path: nil, en: "cannot validate: \(error)", tr: "doğrulanamadı: \(error)")
+            }
+            if let first = diagnostics.first(where: \.isError) {
+                let more = diagnostics.filter(\.isError).count - 1
+                throw Refusal(rule: first.rule, path: first.path + (first.line.map { ":\($0)" } ?? ""),
+                              en: first.message.en + (more > 0 ? " (and \(more) more error(s))" : ""),
+                              tr: first.message.tr + (more > 0 ? " (ve \(more) hata daha)" : ""))
+            }
+        }
+    }
+
+    /// Paths a commit changes: against its parent, or for a merge, paths that differ from every parent.
+    static func changedPaths(_ git: Repository, _ commit: ObjectID) throws(GitError) -> Set<String> {
+        let info = try git.commit(commit)
+        if info.parents.isEmpty { return Set(try git.treeEntries(info.tree).keys) }
+        var result: Set<String>?
+        for p in info.parents {
+            let changed = Set(try git.diff(from: try git.commit(p).tree, to: info.tree).map(\.path))
+            result = result.map { $0.intersection(changed) } ?? changed
+        }
+        return result ?? []
+    }
+}
+
+/// Validation of a contribution: the municipality's files that differ from `main` where the branch forked,
+/// checked against main's datapackage.json and code lists, plus the ownership rule.
+public enum ContributionCheck {
+    public static func validate(_ git: Repository, tip: ObjectID, main: ObjectID, orgUnit: String) throws -> [Diagnostic] {
+        let base = try git.mergeBase(main, tip)
+        let baseTree = try base.map { try git.commit($0).tree }
+        let tipTree = try git.commit(tip).tree
+        let changes = try git.diff(from: baseTree, to: tipTree)
+        var diagnostics: [Diagnostic] = []
+        for c in changes where RepositoryPath(c.path).orgUnit != orgUnit {
+            diagnostics.append(Diagnostic(path: c.path, rule: "ownership", message: Message(
+                en: "this change is outside municipalities/\(orgUnit)/", tr: "bu değişiklik municipalities/\(orgUnit)/ dışında")))
+        }
+        let mainSource = try TreeSource(repository: git, tree: try git.commit(main).tree)
+        let tipSource = try TreeSource(repository: git, tree: tipTree)
+        let validator = Validator(source: tipSource, package: mainSource.bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) },
+                                  codeLists: mainSource.bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) }.map { CodeLists(package: $0, source: mainSource) })
+        diagnostics += validator.validate(paths: changes.filter { $0.kind != .deleted && RepositoryPath($0.path).orgUnit == orgUnit }.map(\.path))
+        return diagnostics
+    }
+}

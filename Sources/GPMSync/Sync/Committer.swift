@@ -1,0 +1,65 @@
+import Foundation
+import GPMCore
+import Git
+
+/// What `gpmsync commit` did.
+public struct CommitOutcome: Sendable {
+    /// The new commit, nil when there was nothing to record.
+    public var commit: ObjectID?
+    /// The records changed, as a one-line summary (also the commit message's first line).
+    public var summary: String
+    /// Files left uncommitted because they hold personal data, with the diagnostics that say where.
+    public var heldBack: [Diagnostic]
+    /// Diagnostics of the files that were committed but are invalid (kept out of submissions).
+    public var invalid: [Diagnostic]
+}
+
+/// Records local edits as a commit on `main`. Never blocks on invalid files: they are committed locally
+/// (and held back from submission), except files with personal data, which git would keep forever.
+public enum Committer {
+    public static func commit(_ repo: DataRepository, message: String? = nil) throws -> CommitOutcome {
+        let git = repo.git
+        let changes = try git.workingTreeChanges()
+        let head = try git.headCommit()
+        guard !changes.isEmpty else { return CommitOutcome(commit: nil, summary: "", heldBack: [], invalid: []) }
+        let validator = repo.workingTreeValidator()
+        let present = changes.filter { $0.kind != .deleted }.map(\.path)
+        let diagnostics = validator.validate(paths: present)
+        // Personal data would stay in git history forever; a huge file would bloat every clone.
+        let personal = Set(diagnostics.filter { $0.isPersonalData || $0.rule == "file-too-large" }.map(\.path))
+        let staged = changes.map(\.path).filter { !personal.contains($0) }
+        let index = try git.index()
+        try index.reload()
+        try index.stage(paths: staged, workingDirectory: repo.root + "/")
+        // A file that holds personal data now but was clean before keeps its committed version in the index.
+        let tree = try index.writeTree(to: git)
+        try index.write()
+        let headTree = try head.map { try git.commit($0).tree }
+        let heldBack = diagnostics.filter { personal.contains($0.path) && ($0.isPersonalData || $0.rule == "file-too-large") }
+        let invalid = diagnostics.filter { !personal.contains($0.path) && $0.isError }
+        if tree == headTree {
+            return CommitOutcome(commit: nil, summary: "", heldBack: heldBack, invalid: invalid)
+        }
+        let diff = try semanticDiff(repo, from: headTree, to: tree)
+        let summary = diff.summary().isEmpty ? "local edits" : diff.summary()
+        let org = repo.orgUnit ?? "gpm"
+        var text = message.map { $0 + "\n\n" } ?? ""
+        text = (message == nil ? "\(org): \(summary)\n\n" : text) + diff.text()
+        let commit = try git.createCommit(tree: tree, parents: head.map { [$0] } ?? [], message: text,
+                                          author: repo.signature(), updating: DataRepository.mainRef)
+        return CommitOutcome(commit: commit, summary: summary, heldBack: heldBack, invalid: invalid)
+    }
+
+    /// The semantic diff between two trees of this repository, with the newer tree's schemas.
+    public static func semanticDiff(_ repo: DataRepository, from old: ObjectID?, to new: ObjectID?) throws -> SemanticDiff {
+        try semanticDiff(repo.git, from: old, to: new)
+    }
+
+    public static func semanticDiff(_ git: Repository, from old: ObjectID?, to new: ObjectID?) throws -> SemanticDiff {
+        let changes = try git.diff(from: old, to: new)
+        let oldSource = try TreeSource(repository: git, tree: old)
+        let newSource = try TreeSource(repository: git, tree: new)
+        let package = (newSource.bytes(at: "datapackage.json") ?? oldSource.bytes(at: "datapackage.json")).flatMap { try? DataPackage(json: $0) }
+        return SemanticDiff.between(old: oldSource, new: newSource, paths: changes.map(\.path), package: package)
+    }
+}

@@ -1,0 +1,31 @@
+import GPMCore
+import Git
+
+/// Resolves the revisions of `gpmsync diff` and builds the semantic diff.
+public enum Differ {
+    public static func diff(_ repo: DataRepository, revisions: [String]) throws -> SemanticDiff {
+        let git = repo.git
+        func tree(_ rev: String) throws -> ObjectID {
+            for name in [rev, "refs/heads/\(rev)", "refs/remotes/\(rev)", "refs/remotes/central/\(rev)"] {
+                if name.hasPrefix("refs/") || name == "HEAD", let id = try git.reference(name) { return try git.commit(id).tree }
+            }
+            if let id = ObjectID(hex: rev) { return try git.commit(id).tree }
+            throw GPMError(.usage, en: "unknown revision '\(rev)'", tr: "bilinmeyen sürüm '\(rev)'")
+        }
+        switch revisions.count {
+        case 0:
+            let head = try git.headCommit().map { try git.commit($0).tree }
+            let old = try TreeSource(repository: git, tree: head)
+            let new = DirectorySource(root: repo.root)
+            let paths = try git.workingTreeChanges().map(\.path)
+            let package = new.bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) }
+            return SemanticDiff.between(old: old, new: new, paths: paths, package: package)
+        case 1:
+            return try Committer.semanticDiff(repo, from: try tree(revisions[0]), to: try git.headCommit().map { try git.commit($0).tree })
+        case 2:
+            return try Committer.semanticDiff(repo, from: try tree(revisions[0]), to: try tree(revisions[1]))
+        default:
+            throw GPMError(.usage, en: "diff takes at most two revisions", tr: "diff en çok iki sürüm alır")
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import GPMCore
+import Git
+
+/// The record-aware merge of two commits: libgit2's `git_merge_commits` first, then every path both sides
+/// changed is merged again by meaning (a clean text merge of a CSV can still be wrong): tables by primary
+/// key and cell, documents by front-matter field and body line, GPM-owned files following central.
+public struct RecordMerger {
+    let git: Repository
+
+    public init(git: Repository) { self.git = git }
+
+    public struct Result {
+        public var tree: [String: TreeEntry]
+        public var conflicts: [(path: String, conflict: CellConflict)]
+    }
+
+    /// Merges `theirs` (central's side) into `ours` (the local side). `package` gives the schemas.
+    public func merge(ours: ObjectID, theirs: ObjectID) throws -> Result {
+        let base = try git.mergeBase(ours, theirs)
+        let baseTree = try base.map { try git.treeEntries(try git.commit($0).tree) } ?? [:]
+        let ourTree = try git.treeEntries(try git.commit(ours).tree)
+        let theirTree = try git.treeEntries(try git.commit(theirs).tree)
+        let index = try git.mergeCommits(ours: ours, theirs: theirs)
+        var tree = index.entries()
+        // Paths libgit2 could not merge start from our side; the loop below decides them.
+        for c in try index.conflicts() { if let o = c.ours { tree[c.path] = o } else { tree[c.path] = nil } }
+        let source = TreeSource(repository: git, entries: theirTree)
+        let package = source.bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) }
+        var conflicts: [(String, CellConflict)] = []
+        for path in Set(ourTree.keys).union(theirTree.keys).sorted() {
+            let b = baseTree[path], o = ourTree[path], t = theirTree[path]
+            guard o != t, o != b, t != b else { continue }
+            let location = RepositoryPath(path)
+            if location.isGPMOwned {
+                tree[path] = t
+                continue
+            }
+            let bb = try b.map { try git.readBlob($0.id) }, ob = try o.map { try git.readBlob($0.id) }, tb = try t.map { try git.readBlob($0.id) }
+            var merged: FileMerge?
+            switch location {
+            case .record(_, let name, _):
+                if let dataset = package?.dataset(named: name) {
+                    merged = RecordMerge.merge(base: bb, local: ob, central: tb, dataset: dataset)
+                }
+            case .practice, .profile:
+                merged = try DocumentMerge.merge(base: bb, local: ob, central: tb, yamlOnly: path.hasSuffix(".yaml"))
+            default:
+                break
+            }
+            if merged == nil { merged = try textMerge(base: bb, local: ob, central: tb) }
+            let result = merged!
+            if let bytes = result.bytes {
+                tree[path] = TreeEntry(id: try git.writeBlob(bytes), mode: o?.mode ?? t?.mode ?? 0o100644)
+            } else {
+                tree[path] = nil
+            }
+            conflicts += result.conflicts.map { (path, $0) }
+        }
+        return Result(tree: tree, conflicts: conflicts)
+    }
+
+    /// Line-based merge; when it does not merge cleanly the local version is kept whole.
+    func textMerge(base: [UInt8]?, local: [UInt8]?, central: [UInt8]?) throws -> FileMerge {
+        if let local, let central {
+            let m = try mergeFile(ancestor: base ?? [], ours: local, theirs: central)
+            if m.automergeable { return FileMerge(bytes: m.bytes, conflicts: []) }
+        }
+        return FileMerge(bytes: local, conflicts: [CellConflict(
+            key: "", field: "", ancestor: base.map { String(decoding: $0, as: UTF8.self) },
+            local: local.map { String(decoding: $0, as: UTF8.self) }, central: central.map { String(decoding: $0, as: UTF8.self) })])
+    }
+}
+
+/// Good-practice documents and profiles: front matter merged field by field (each top-level key's block
+/// of lines, so formatting and comments survive), the body by lines with libgit2's merge-file.
+enum DocumentMerge {
+    static func merge(base: [UInt8]?, local: [UInt8]?, central: [UInt8]?, yamlOnly: Bool) throws -> FileMerge? {
+        guard let local, let central else { return nil }
+        let b = split(base.map { String(decoding: $0, as: UTF8.self) } ?? "", yamlOnly: yamlOnly)
+        let o = split(String(decoding: local, as: UTF8.self), yamlOnly: yamlOnly)
+        let t = split(String(decoding: central, as: UTF8.self), yamlOnly: yamlOnly)
+        guard let o, let t else { return nil }
+        let bb = b ?? (blocks: [], body: "")
+        var keys = o.blocks.map(\.key)
+        keys += t.blocks.map(\.key).filter { !keys.contains($0) }
+        var conflicts: [CellConflict] = []
+        var merged: [String] = []
+        func block(_ s: [(key: String, text: String)], _ k: String) -> String? { s.first { $0.key == k }?.text }
+        for k in keys {
+            let bv = block(bb.blocks, k), ov = block(o.blocks, k), tv = block(t.blocks, k)
+            if ov == tv || tv == bv { if let ov { merged.append(ov) } }
+            else if ov == bv { if let tv { merged.append(tv) } }
+            else {
+                if let ov { merged.append(ov) }
+                conflicts.append(CellConflict(key: k, field: "front-matter", ancestor: bv, local: ov, central: tv))
+            }
+        }
+        var body = o.body
+        if o.body != t.body {
+            let m = try mergeFile(ancestor: Array(bb.body.utf8), ours: Array(o.body.utf8), theirs: Array(t.body.utf8))
+            if m.automergeable { body = String(decoding: m.bytes, as: UTF8.self) }
+            else { conflicts.append(CellConflict(key: "", field: "body", ancestor: bb.body, local: o.body, central: t.body)) }
+        }
+        let frontMatter = merged.joined(separator: "\n")
+        let text = yamlOnly ? frontMatter + "\n" : "---\n" + frontMatter + "\n---\n" + body
+        return FileMerge(bytes: Array(text.utf8), conflicts: conflicts)
+    }
+
+    /// Front matter as blocks of lines, one per top-level key (a key line and the indented lines under it).
+    static func split(_ text: String, yamlOnly: Bool) -> (blocks: [(key: String, text: String)], body: String)? {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var body = ""
+        if !yamlOnly {
+            guard lines.first == "---", let end = lines.dropFirst().firstIndex(of: "---") else { return nil }
+            body = lines[(end + 1)...].joined(separator: "\n")
+            lines = Array(lines[1..<end])
+        } else if lines.last == "" {
+            lines.removeLast()
+        }
+        var blocks: [(key: String, text: String)] = []
+        for line in lines {
+            let topLevel = !line.isEmpty && !line.hasPrefix(" ") && !line.hasPrefix("\t") && !line.hasPrefix("-") && !line.hasPrefix("#")
+            if topLevel, let colon = line.firstIndex(of: ":") {
+                blocks.append((String(line[..<colon]), line))
+            } else if !blocks.isEmpty {
+                blocks[blocks.count - 1].text += "\n" + line
+            } else {
+                blocks.append(("", line))
+            }
+        }
+        return (blocks, body)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GPMCore
+import Git
+
+/// `gpmsync status`: the clone's sync state as one JSON-friendly value.
+public struct StatusReport: Codable, Sendable {
+    public enum State: String, Codable, Sendable, Comparable {
+        case synced, pending, offline, error, conflict
+        var rank: Int { [.synced: 0, .pending: 1, .offline: 2, .error: 3, .conflict: 4][self]! }
+        public static func < (a: State, b: State) -> Bool { a.rank < b.rank }
+    }
+
+    public struct Outbox: Codable, Sendable {
+        /// Local commits central has not seen.
+        public var commits: Int
+        public var files: [String]
+        public var rowsAdded: Int
+        public var rowsRemoved: Int
+        public var rowsChanged: Int
+    }
+
+    public struct SubmissionOutcome: Codable, Sendable {
+        public var commit: String
+        public var summary: String
+        public var state: String
+        public var reviewer: String?
+        public var at: String?
+        public var reason: String?
+    }
+
+    public var state: State
+    public var orgUnit: String?
+    public var user: String?
+    public var lastSync: String?
+    public var lastAttempt: String?
+    public var lastFailure: String?
+    public var uncommitted: [String]
+    public var outbox: Outbox
+    public var invalid: [Diagnostic]
+    public var conflicts: [RecordedConflict]
+    public var submissions: [SubmissionOutcome]
+
+    public static func build(_ repo: DataRepository) throws -> StatusReport {
+        let git = repo.git
+        let state = SyncState.load(repo)
+        let iso = ISO8601DateFormatter()
+        let uncommitted = try git.workingTreeChanges().map(\.path)
+        let plan = try SubmissionBuilder.plan(repo)
+        let diff = plan.map { $0.diff(git) } ?? SemanticDiff(files: [])
+        var hidden: [ObjectID] = []
+        if let m = try git.reference(DataRepository.centralMainRef) { hidden.append(m) }
+        if let org = repo.orgUnit, let c = try git.reference(SubmissionBuilder.contribRef(org)) { hidden.append(c) }
+        // Local commits count as waiting only while they carry something not yet submitted.
+        let commits = diff.isEmpty ? 0 : try git.headCommit().map { try git.log(from: $0, hiding: hidden).count } ?? 0
+        let counts = diff.counts
+        let outbox = Outbox(commits: commits, files: diff.files.map(\.path), rowsAdded: counts.added,
+                            rowsRemoved: counts.removed, rowsChanged: counts.changed)
+        let invalid = repo.workingTreeValidator().validateAll().filter(\.isError)
+        let conflicts = ConflictStore(repository: repo).load()
+        var submissions: [SubmissionOutcome] = []
+        if let org = repo.orgUnit, let tip = try git.reference(SubmissionBuilder.contribRef(org)) {
+            let main = try git.reference(DataRepository.centralMainRef)
+            for c in try git.log(from: tip, hiding: []).prefix(50) {
+                let info = try git.commit(c)
+                // Submissions are the commits that change only this municipality's folder, made for contrib.
+                guard info.message.hasPrefix("\(org): ") else { continue }
+                if let main, c != tip, try git.isAncestor(c, of: main), try git.note(on: c, ref: ReviewNote.ref) == nil { continue }
+                let note = try git.note(on: c, ref: ReviewNote.ref).flatMap(ReviewNote.init(json:))
+                submissions.append(SubmissionOutcome(
+                    commit: c.hex, summary: String(info.message.split(separator: "\n").first ?? ""),
+                    state: note?.state.rawValue ?? "submitted", reviewer: note?.reviewer, at: note?.at,
+                    reason: note?.reason.isEmpty == false ? note?.reason : nil))
+                if submissions.count >= 10 { break }
+            }
+        }
+        var overall: State = .synced
+        if !uncommitted.isEmpty || !diff.isEmpty || commits > 0 { overall = max(overall, .pending) }
+        if state.lastFailureKind == "offline" { overall = max(overall, .offline) }
+        if state.lastFailureKind == "error" || state.lastFailureKind == "refused" || !invalid.isEmpty { overall = max(overall, .error) }
+        if !conflicts.isEmpty { overall = .conflict }
+        return StatusReport(
+            state: overall, orgUnit: repo.orgUnit, user: repo.user(override: nil),
+            lastSync: state.lastSuccess.map { iso.string(from: $0) }, lastAttempt: state.lastAttempt.map { iso.string(from: $0) },
+            lastFailure: state.lastFailure, uncommitted: uncommitted, outbox: outbox, invalid: invalid,
+            conflicts: conflicts, submissions: submissions)
+    }
+}

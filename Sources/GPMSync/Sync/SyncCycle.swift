@@ -1,0 +1,99 @@
+import Foundation
+import GPMCore
+import Git
+
+/// What one `gpmsync sync` did, for the command line and the daemon.
+public struct SyncReport: Sendable {
+    public var committed: CommitOutcome?
+    /// What central's `main` (or the other laptop's submission) brought in.
+    public var received: SemanticDiff = SemanticDiff(files: [])
+    public var newConflicts: [RecordedConflict] = []
+    public var submitted: Submission?
+    public var heldBack: [Diagnostic] = []
+    /// Set when the cycle stopped early: offline (3), refused (1), conflicts (4).
+    public var failure: GPMError?
+    /// What the server said while receiving the push.
+    public var serverMessages: [String] = []
+
+    public var exitCode: GPMError.ExitCode? {
+        if let failure { return failure.exitCode }
+        if !newConflicts.isEmpty { return .conflicts }
+        return nil
+    }
+}
+
+/// One offline-first cycle: commit local edits, fetch, merge central's `main` into local, push the
+/// submission to `contrib/<org>`; on a non-fast-forward (another laptop of the same municipality pushed
+/// first) fetch, merge and try again.
+public enum SyncCycle {
+    public static func run(_ repo: DataRepository, message: String? = nil,
+                           onProgress: @escaping @Sendable (String) -> Void = { _ in }) throws -> SyncReport {
+        try Locks.withExclusive(repo) {
+            var report = SyncReport()
+            var state = SyncState.load(repo)
+            state.lastAttempt = Date()
+            report.committed = try Committer.commit(repo, message: message)
+            do {
+                try Network.fetch(repo, timeout: repo.timeout)
+            } catch let e as GitError {
+                report.failure = GPMError.from(e, doing: "sync", whatTR: "eşitleme")
+                try record(&state, report.failure!, repo)
+                return report
+            }
+            for attempt in 0..<4 {
+                if let central = try repo.git.reference(DataRepository.centralMainRef) {
+                    let m = try LocalMerge.integrate(repo, theirs: central, label: "central main")
+                    report.received.files += m.diff.files
+                    report.newConflicts += m.conflicts
+                }
+                if let org = repo.orgUnit, let mine = try repo.git.reference(SubmissionBuilder.contribRef(org)) {
+                    let m = try LocalMerge.integrate(repo, theirs: mine, label: "contrib/\(org)")
+                    report.newConflicts += m.conflicts
+                }
+                let built = try SubmissionBuilder.build(repo)
+                report.heldBack = built.heldBack
+                guard let submission = built.submission, let org = repo.orgUnit, let url = repo.centralURL else { break }
+                do {
+                    let credentials = repo.credentials()
+                    let messages = try Network.withDeadline(repo.timeout) { deadline in
+                        try repo.git.push(url: url, refspecs: ["\(SubmissionBuilder.pendingRef):refs/heads/contrib/\(org)"],
+                                          options: TransferOptions(credentials: credentials, deadline: deadline, onMessage: onProgress))
+                    }
+                    report.serverMessages = messages
+                    try repo.git.setReference(SubmissionBuilder.contribRef(org), to: submission.commit, message: "sync: submitted")
+                    report.submitted = submission
+                    state.lastSubmission = submission.commit.hex
+                    state.lastSubmissionAt = Date()
+                    break
+                } catch let e as GitError where e.code == .nonFastForward && attempt < 3 {
+                    onProgress("contrib/\(org) moved on central; fetching and merging before trying again")
+                    do { try Network.fetch(repo, timeout: repo.timeout) } catch let e as GitError {
+                        report.failure = GPMError.from(e, doing: "sync", whatTR: "eşitleme")
+                        try record(&state, report.failure!, repo)
+                        return report
+                    }
+                } catch let e as GitError {
+                    report.failure = GPMError.from(e, doing: "push", whatTR: "gönderim")
+                    try record(&state, report.failure!, repo)
+                    return report
+                }
+            }
+            state.lastSuccess = Date()
+            state.lastFailure = nil
+            state.lastFailureKind = nil
+            state.offlineAttempts = 0
+            try state.save(repo)
+            return report
+        }
+    }
+
+    private static func record(_ state: inout SyncState, _ failure: GPMError, _ repo: DataRepository) throws {
+        state.lastFailure = failure.en
+        switch failure.exitCode {
+        case .offline: state.lastFailureKind = "offline"; state.offlineAttempts += 1
+        case .invalid: state.lastFailureKind = "refused"
+        default: state.lastFailureKind = "error"
+        }
+        try state.save(repo)
+    }
+}

@@ -1,0 +1,224 @@
+import ArgumentParser
+import Foundation
+import GPMCore
+import GPMSync
+
+/// Opens the clone named by the options, turning failures into the SPEC's exit codes.
+func openClone(_ options: RepositoryOptions) throws -> DataRepository {
+    do { return try DataRepository(path: options.root) } catch let e as GPMError { throw fail(e, options.language) }
+}
+
+func say(_ language: Language, _ en: String, _ tr: String) { print(language == .tr ? tr : en) }
+
+func printDiagnostics(_ diagnostics: [Diagnostic], _ language: Language) {
+    for d in diagnostics { print("  " + d.formatted(language)) }
+}
+
+struct CommitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "commit",
+        abstract: "Validate and record local edits as a commit; invalid files stay local, personal data is never committed.")
+
+    @Option(name: .shortAndLong, help: "The commit message (default: the records changed).")
+    var message: String?
+
+    @OptionGroup var options: RepositoryOptions
+
+    func run() throws {
+        let repo = try openClone(options)
+        let lang = options.language
+        do {
+            let outcome = try Locks.withExclusive(repo) { try Committer.commit(repo, message: message) }
+            if let c = outcome.commit {
+                say(lang, "recorded \(c.short): \(outcome.summary)", "kaydedildi \(c.short): \(outcome.summary)")
+            } else {
+                say(lang, "nothing to record", "kaydedilecek değişiklik yok")
+            }
+            if !outcome.heldBack.isEmpty {
+                say(lang, "not recorded (personal data or too large; fix the file):", "kaydedilmedi (kişisel veri veya çok büyük; dosyayı düzeltin):")
+                printDiagnostics(outcome.heldBack, lang)
+            }
+            if !outcome.invalid.isEmpty {
+                say(lang, "recorded locally but held back from submission until fixed:", "yerelde kaydedildi, düzeltilene kadar gönderilmeyecek:")
+                printDiagnostics(outcome.invalid, lang)
+            }
+            if !outcome.heldBack.isEmpty || !outcome.invalid.isEmpty { throw ExitCode(1) }
+        } catch let e as GPMError {
+            throw fail(e, lang)
+        }
+    }
+}
+
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "One offline-first cycle: commit, fetch, merge central's main, push valid records to contrib/<org>.")
+
+    @Option(name: .shortAndLong, help: "Message for the commit of local edits.")
+    var message: String?
+
+    @OptionGroup var options: RepositoryOptions
+
+    func run() throws {
+        let repo = try openClone(options)
+        let lang = options.language
+        let report: SyncReport
+        do {
+            report = try SyncCycle.run(repo, message: message)
+        } catch let e as GPMError {
+            throw fail(e, lang)
+        }
+        if let c = report.committed?.commit { say(lang, "recorded \(c.short): \(report.committed!.summary)", "kaydedildi \(c.short): \(report.committed!.summary)") }
+        if let held = report.committed?.heldBack, !held.isEmpty {
+            say(lang, "not recorded (personal data or too large):", "kaydedilmedi (kişisel veri veya çok büyük):")
+            printDiagnostics(held, lang)
+        }
+        if !report.received.isEmpty {
+            say(lang, "received from central:", "merkezden gelenler:")
+            print(report.received.text(), terminator: "")
+        }
+        for c in report.newConflicts {
+            say(lang, "conflict in \(c.path) \(c.key) \(c.field): kept local '\(c.local ?? "∅")', central has '\(c.central ?? "∅")'",
+                "çakışma \(c.path) \(c.key) \(c.field): yerel '\(c.local ?? "∅")' korundu, merkezde '\(c.central ?? "∅")'")
+        }
+        for line in report.serverMessages { print("central: \(line)") }
+        if let s = report.submitted {
+            say(lang, "submitted \(s.commit.short) to contrib/\(repo.orgUnit ?? ""): \(s.diff.summary())",
+                "gönderildi \(s.commit.short) → contrib/\(repo.orgUnit ?? ""): \(s.diff.summary())")
+        }
+        if !report.heldBack.isEmpty {
+            say(lang, "held back from submission until fixed:", "düzeltilene kadar gönderilmeyen dosyalar:")
+            printDiagnostics(report.heldBack, lang)
+        }
+        if let failure = report.failure { throw fail(failure, lang) }
+        if let code = report.exitCode { throw ExitCode(code.rawValue) }
+        if report.submitted == nil && report.failure == nil { say(lang, "up to date", "güncel") }
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Sync state, outbox, last sync, conflicts, review outcomes, invalid files.")
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @OptionGroup var options: RepositoryOptions
+
+    func run() throws {
+        let repo = try openClone(options)
+        let lang = options.language
+        let status: StatusReport
+        do { status = try StatusReport.build(repo) } catch let e as GPMError { throw fail(e, lang) }
+        if format != .text { try printJSON(status); return }
+        let states: [StatusReport.State: String] = [.synced: "eşitlendi", .pending: "bekliyor", .offline: "çevrimdışı", .error: "hata", .conflict: "çakışma"]
+        say(lang, "state: \(status.state.rawValue)", "durum: \(states[status.state]!)")
+        say(lang, "org unit: \(status.orgUnit ?? "-"), user: \(status.user ?? "-")", "birim: \(status.orgUnit ?? "-"), kullanıcı: \(status.user ?? "-")")
+        say(lang, "last sync: \(status.lastSync ?? "never")", "son eşitleme: \(status.lastSync ?? "hiç")")
+        if let f = status.lastFailure { say(lang, "last failure: \(f)", "son hata: \(f)") }
+        if !status.uncommitted.isEmpty {
+            say(lang, "not yet recorded: \(status.uncommitted.joined(separator: ", "))", "henüz kaydedilmedi: \(status.uncommitted.joined(separator: ", "))")
+        }
+        let o = status.outbox
+        say(lang, "outbox: \(o.commits) commit(s), \(o.files.count) file(s), rows +\(o.rowsAdded) -\(o.rowsRemoved) ~\(o.rowsChanged)",
+            "giden kutusu: \(o.commits) işleme, \(o.files.count) dosya, satır +\(o.rowsAdded) -\(o.rowsRemoved) ~\(o.rowsChanged)")
+        for c in status.conflicts {
+            say(lang, "conflict: \(c.path) \(c.key) \(c.field)", "çakışma: \(c.path) \(c.key) \(c.field)")
+        }
+        for s in status.submissions {
+            var line = "\(String(s.commit.prefix(10))) \(s.state)"
+            if let r = s.reviewer { line += " (\(r))" }
+            if let reason = s.reason { line += ": \(reason)" }
+            say(lang, "submission \(line) — \(s.summary)", "gönderim \(line) — \(s.summary)")
+        }
+        if !status.invalid.isEmpty {
+            say(lang, "invalid files:", "geçersiz dosyalar:")
+            printDiagnostics(status.invalid, lang)
+        }
+    }
+}
+
+struct ConflictsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "conflicts", abstract: "List the recorded conflicts.")
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @OptionGroup var options: RepositoryOptions
+
+    func run() throws {
+        let repo = try openClone(options)
+        let conflicts = ConflictStore(repository: repo).load()
+        if format != .text { try printJSON(conflicts); return }
+        let lang = options.language
+        if conflicts.isEmpty { say(lang, "no conflicts", "çakışma yok"); return }
+        for c in conflicts {
+            let target = c.field.isEmpty ? c.key : "\(c.key)/\(c.field)"
+            print("\(c.path) \(target)")
+            say(lang, "  ancestor: \(c.ancestor ?? "∅")\n  local:    \(c.local ?? "∅")\n  central:  \(c.central ?? "∅")",
+                "  ortak ata: \(c.ancestor ?? "∅")\n  yerel:     \(c.local ?? "∅")\n  merkez:    \(c.central ?? "∅")")
+        }
+        throw ExitCode(4)
+    }
+}
+
+struct ResolveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resolve", abstract: "Settle the recorded conflicts of a file: keep ours, take theirs, or give a value.")
+
+    @Argument(help: "The file, relative to the repository root.")
+    var path: String
+
+    @Flag(help: "Keep the local values.") var ours = false
+    @Flag(help: "Take central's values.") var theirs = false
+    @Option(help: "KEY=VALUE or KEY/FIELD=VALUE: the value for one conflict.") var value: String?
+
+    @OptionGroup var options: RepositoryOptions
+
+    func validate() throws {
+        guard [ours, theirs, value != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --ours, --theirs, --value KEY=VALUE")
+        }
+    }
+
+    func run() throws {
+        let repo = try openClone(options)
+        let choice: Resolution.Choice
+        if ours { choice = .ours } else if theirs { choice = .theirs } else {
+            let parts = value!.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2 else { throw ValidationError("--value needs KEY=VALUE") }
+            choice = .value(key: String(parts[0]), value: String(parts[1]))
+        }
+        do {
+            let n = try Resolution.resolve(repo, path: path, choice: choice)
+            say(options.language, "resolved \(n) conflict(s) in \(path)", "\(path) içinde \(n) çakışma çözüldü")
+        } catch let e as GPMError { throw fail(e, options.language) }
+    }
+}
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "The semantic diff: records and cells, front-matter fields, document text.",
+        discussion: "No revision: the working tree against HEAD. One: that revision against the working tree's HEAD. Two: the first against the second.")
+
+    @Argument(help: "Revisions (commit ids or refs such as main, central/main, contrib/34-kadikoy).")
+    var revisions: [String] = []
+
+    @Option(help: "Output format: text, json or html.")
+    var format: OutputFormat = .text
+
+    @OptionGroup var options: RepositoryOptions
+
+    func run() throws {
+        let repo = try openClone(options)
+        let diff: SemanticDiff
+        do { diff = try Differ.diff(repo, revisions: revisions) } catch let e as GPMError { throw fail(e, options.language) }
+        switch format {
+        case .text: print(diff.text(), terminator: "")
+        case .json: try printJSON(diff)
+        case .html: print(diff.html(title: "gpmsync diff \(revisions.joined(separator: " "))"), terminator: "")
+        }
+    }
+}
