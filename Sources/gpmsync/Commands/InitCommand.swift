@@ -45,7 +45,7 @@ struct CentralCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "central",
         abstract: "GPM's side: the central repository.",
-        subcommands: [CentralInitCommand.self, CentralGrantCommand.self])
+        subcommands: [CentralInitCommand.self, CentralGrantCommand.self, CentralProcessCommand.self])
 }
 
 struct CentralInitCommand: ParsableCommand {

@@ -1,0 +1,107 @@
+import Foundation
+import GPMCore
+import Git
+
+/// The central repository as GPM's tools see it: the bare repository itself when it is a local path, or a
+/// cached mirror fetched from its URL (a reviewer with no clone), whose `main` and notes are pushed back
+/// through the server's hook.
+public final class CentralSession {
+    public let git: Repository
+    let url: String?
+    var credentials = Credentials()
+    let timeout: Duration
+    private var fetchedMain: ObjectID?
+    private var fetchedNotes: ObjectID?
+
+    /// `location`: a path to the bare repository, or a URL.
+    public init(location: String, credentials: Credentials = Credentials(), timeout: Duration = .seconds(60)) throws {
+        self.timeout = timeout
+        self.credentials = credentials
+        if !location.contains("://"), FileManager.default.fileExists(atPath: location) {
+            do { git = try Repository.open(location) } catch {
+                throw GPMError(.usage, en: "\(location) is not a git repository (\(error.message))", tr: "\(location) bir git deposu değil (\(error.message))")
+            }
+            url = nil
+            return
+        }
+        let cacheRoot = (ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache") + "/gpmsync/central"
+        let name = location.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? String($0) : "_" }.joined()
+        let path = cacheRoot + "/" + name + ".git"
+        git = FileManager.default.fileExists(atPath: path) ? try Repository.open(path) : try Repository.create(path, bare: true)
+        url = location
+        try refresh()
+    }
+
+    /// Fetches every branch and the notes from the URL (no-op for a local repository).
+    public func refresh() throws {
+        guard let url else { return }
+        let creds = credentials
+        do {
+            try Network.withDeadline(timeout) { [git] deadline in
+                try git.fetch(url: url, refspecs: ["+refs/heads/*:refs/heads/*", "+\(ReviewNote.ref):\(ReviewNote.ref)"],
+                              options: TransferOptions(credentials: creds, deadline: deadline))
+            }
+        } catch let e as GitError {
+            throw GPMError.from(e, doing: "fetch", whatTR: "çekme")
+        }
+        fetchedMain = try git.reference(DataRepository.mainRef)
+        fetchedNotes = try git.reference(ReviewNote.ref)
+    }
+
+    /// Pushes `main` and the notes back when they moved (no-op for a local repository). The server refuses
+    /// anything but a fast-forward, so a reviewer never overwrites another's work.
+    public func publish() throws {
+        guard let url else { return }
+        var specs: [String] = []
+        if try git.reference(DataRepository.mainRef) != fetchedMain { specs.append("\(DataRepository.mainRef):\(DataRepository.mainRef)") }
+        if try git.reference(ReviewNote.ref) != fetchedNotes { specs.append("\(ReviewNote.ref):\(ReviewNote.ref)") }
+        guard !specs.isEmpty else { return }
+        let creds = credentials
+        do {
+            _ = try Network.withDeadline(timeout) { [git] deadline in
+                try git.push(url: url, refspecs: specs, options: TransferOptions(credentials: creds, deadline: deadline))
+            }
+        } catch let e as GitError {
+            throw GPMError.from(e, doing: "publish", whatTR: "yayımlama")
+        }
+        fetchedMain = try git.reference(DataRepository.mainRef)
+        fetchedNotes = try git.reference(ReviewNote.ref)
+    }
+
+    public var main: ObjectID? { try? git.reference(DataRepository.mainRef) }
+
+    /// Every contribution branch: org unit and tip.
+    public func contributions() throws -> [(org: String, tip: ObjectID)] {
+        try git.references(matching: "refs/heads/contrib/*").map { (String($0.name.dropFirst("refs/heads/contrib/".count)), $0.id) }
+    }
+
+    public func note(_ commit: ObjectID) -> ReviewNote? {
+        ((try? git.note(on: commit, ref: ReviewNote.ref)) ?? nil).flatMap(ReviewNote.init(json:))
+    }
+
+    public func writeNote(_ note: ReviewNote, on commit: ObjectID) throws {
+        try git.writeNote(note.json, on: commit, ref: ReviewNote.ref,
+                          author: Signature(name: note.reviewer, email: "\(note.reviewer)@gpm.gpmsync.invalid"))
+    }
+
+    /// The access list on `main`.
+    public func access() throws -> AccessList {
+        guard let main else { return AccessList(bytes: []) }
+        return AccessList(bytes: try TreeSource(repository: git, tree: try git.commit(main).tree).bytes(at: "access.csv") ?? [])
+    }
+
+    /// Merges a contribution into `main` record by record; refused (nil merge, conflicts listed) when the
+    /// merge conflicts. `main` moves only if it still is where it was read (compare-and-swap).
+    public func merge(org: String, tip: ObjectID, by reviewer: String) throws -> (commit: ObjectID?, conflicts: [(path: String, conflict: CellConflict)]) {
+        guard let main else { throw GPMError(.usage, en: "central has no main", tr: "merkezde main yok") }
+        if try git.isAncestor(tip, of: main) { return (main, []) }
+        let result = try RecordMerger(git: git).merge(ours: main, theirs: tip)
+        guard result.conflicts.isEmpty else { return (nil, result.conflicts) }
+        let tree = try git.writeTree(result.tree)
+        let diff = try Committer.semanticDiff(git, from: try git.commit(main).tree, to: tree)
+        let commit = try git.createCommit(
+            tree: tree, parents: [main, tip], message: "Accept contribution of \(org) (\(tip.short))\n\n\(diff.summary())\n",
+            author: Signature(name: reviewer, email: "\(reviewer)@gpm.gpmsync.invalid"), updating: DataRepository.mainRef)
+        return (commit, [])
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import GPMCore
+import Git
+
+/// The reviewer's side: pending contributions, their semantic diff, approve, reject, has-issues.
+public struct Review {
+    public let session: CentralSession
+    public let reviewer: String
+
+    /// Opens a review for `reviewer`, who must be a reviewer or admin in access.csv on `main`.
+    public init(session: CentralSession, reviewer: String?) throws {
+        guard let reviewer else {
+            throw GPMError(.usage, en: "who is reviewing? give --user NAME or set GPMSYNC_USER", tr: "inceleyen kim? --user AD verin veya GPMSYNC_USER ayarlayın")
+        }
+        let role = try session.access()[reviewer]?.role
+        guard role == .reviewer || role == .admin else {
+            throw GPMError(.invalid, en: "\(reviewer) is not a reviewer in access.csv", tr: "\(reviewer), access.csv içinde inceleyici değil")
+        }
+        self.session = session
+        self.reviewer = reviewer
+    }
+
+    public struct Pending: Codable, Sendable {
+        public var org: String
+        public var tip: String
+        public var date: String
+        public var state: String
+        public var files: Int
+        public var rowsAdded: Int
+        public var rowsRemoved: Int
+        public var rowsChanged: Int
+        public var errors: Int
+        public var warnings: Int
+    }
+
+    /// Contributions not yet in `main`.
+    public func list() throws -> [Pending] {
+        guard let main = session.main else { return [] }
+        var result: [Pending] = []
+        for (org, tip) in try session.contributions() where !(try session.git.isAncestor(tip, of: main)) {
+            let diff = try contributionDiff(tip: tip, main: main)
+            let note = session.note(tip)
+            let diagnostics = try note?.diagnostics ?? ContributionCheck.validate(session.git, tip: tip, main: main, orgUnit: org)
+            let c = diff.counts
+            let info = try session.git.commit(tip)
+            result.append(Pending(
+                org: org, tip: tip.hex, date: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(info.time))),
+                state: note?.state.rawValue ?? "new", files: diff.files.count, rowsAdded: c.added, rowsRemoved: c.removed,
+                rowsChanged: c.changed, errors: diagnostics.filter(\.isError).count, warnings: diagnostics.filter { !$0.isError }.count))
+        }
+        return result
+    }
+
+    /// The contribution's changes: from where it forked from `main` to its tip.
+    public func show(org: String) throws -> (tip: ObjectID, diff: SemanticDiff, diagnostics: [Diagnostic]) {
+        let tip = try self.tip(org)
+        guard let main = session.main else { throw GPMError(.usage, en: "central has no main", tr: "merkezde main yok") }
+        return (tip, try contributionDiff(tip: tip, main: main), try ContributionCheck.validate(session.git, tip: tip, main: main, orgUnit: org))
+    }
+
+    /// Merges the contribution into `main` and notes it approved. `expectedTip`: the tip the reviewer saw;
+    /// a branch that moved since is refused (the reviewer has not seen what it now holds).
+    public func approve(org: String, expectedTip: String?) throws -> ObjectID {
+        let tip = try checkedTip(org, expectedTip)
+        guard let main = session.main else { throw GPMError(.usage, en: "central has no main", tr: "merkezde main yok") }
+        let diagnostics = try ContributionCheck.validate(session.git, tip: tip, main: main, orgUnit: org)
+        if let e = diagnostics.first(where: \.isError) {
+            throw GPMError(.invalid, en: "cannot approve: \(e.path): \(e.rule): \(e.message.en)", tr: "onaylanamaz: \(e.path): \(e.rule): \(e.message.tr)")
+        }
+        let result = try session.merge(org: org, tip: tip, by: reviewer)
+        guard let merged = result.commit else {
+            let first = result.conflicts.first!
+            throw GPMError(.invalid, en: "cannot approve: \(result.conflicts.count) conflict(s) with main, first in \(first.path) \(first.conflict.key)",
+                           tr: "onaylanamaz: main ile \(result.conflicts.count) çakışma, ilki \(first.path) \(first.conflict.key)")
+        }
+        try session.writeNote(ReviewNote(state: .approved, reviewer: reviewer, diagnostics: diagnostics), on: tip)
+        try session.publish()
+        return merged
+    }
+
+    /// Sends the contribution back with a reason (`rejected` or `has_issues`).
+    public func sendBack(org: String, state: ReviewNote.State, reason: String, expectedTip: String?) throws {
+        let tip = try checkedTip(org, expectedTip)
+        let diagnostics = session.note(tip)?.diagnostics ?? []
+        try session.writeNote(ReviewNote(state: state, reviewer: reviewer, reason: reason, diagnostics: diagnostics), on: tip)
+        try session.publish()
+    }
+
+    func tip(_ org: String) throws -> ObjectID {
+        guard let tip = try session.git.reference("refs/heads/contrib/\(org)") else {
+            throw GPMError(.usage, en: "no contribution from \(org)", tr: "\(org) birimden katkı yok")
+        }
+        return tip
+    }
+
+    func checkedTip(_ org: String, _ expected: String?) throws -> ObjectID {
+        let tip = try self.tip(org)
+        if let expected, !tip.hex.hasPrefix(expected.lowercased()) {
+            throw GPMError(.invalid, en: "contrib/\(org) moved to \(tip.short) since you saw \(expected); run 'review show \(org)' again",
+                           tr: "contrib/\(org), gördüğünüz \(expected) sürümünden sonra \(tip.short) oldu; 'review show \(org)' komutunu yeniden çalıştırın")
+        }
+        return tip
+    }
+
+    func contributionDiff(tip: ObjectID, main: ObjectID) throws -> SemanticDiff {
+        let base = try session.git.mergeBase(main, tip)
+        return try Committer.semanticDiff(session.git, from: try base.map { try session.git.commit($0).tree }, to: try session.git.commit(tip).tree)
+    }
+}

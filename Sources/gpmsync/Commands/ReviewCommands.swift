@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import GPMCore
+import GPMSync
+import Git
+
+/// Where the central repository is: `--central`, else the clone's remote `central`, else the current folder.
+struct CentralOptions: ParsableArguments {
+    @Option(help: "The central repository: a local path to the bare repository, or its URL.")
+    var central: String?
+
+    @Option(help: "Who is acting (else gpmsync.user of the clone, else GPMSYNC_USER).")
+    var user: String?
+
+    func session(_ options: RepositoryOptions) throws -> (CentralSession, DataRepository?) {
+        let clone = try? DataRepository(path: options.root)
+        let location = central ?? clone?.centralURL ?? FileManager.default.currentDirectoryPath
+        do {
+            return (try CentralSession(location: location, credentials: clone?.credentials() ?? Credentials(),
+                                       timeout: clone?.timeout ?? .seconds(60)), clone)
+        } catch let e as GPMError { throw fail(e, options.language) }
+    }
+
+    func actor(_ clone: DataRepository?) -> String? {
+        user ?? clone?.setting("gpmsync.user") ?? ProcessInfo.processInfo.environment["GPMSYNC_USER"]
+    }
+}
+
+struct CentralProcessCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "process",
+        abstract: "Validate every new contribution, note it received or invalid, merge what policy auto-accepts.")
+
+    @OptionGroup var central: CentralOptions
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @OptionGroup var options: RepositoryOptions
+
+    func run() throws {
+        let (session, _) = try central.session(options)
+        do {
+            let outcomes = try CentralProcess.run(session)
+            if format != .text {
+                try printJSON(outcomes.map { ["org": $0.org, "tip": $0.tip, "state": $0.state.rawValue, "errors": "\($0.errors)", "warnings": "\($0.warnings)", "merged": "\($0.merged)"] })
+                return
+            }
+            if outcomes.isEmpty { say(options.language, "no new contributions", "yeni katkı yok") }
+            for o in outcomes {
+                say(options.language, "\(o.org) \(o.tip.prefix(10)): \(o.state.rawValue), \(o.errors) error(s), \(o.warnings) warning(s)\(o.merged ? ", merged into main" : "")",
+                    "\(o.org) \(o.tip.prefix(10)): \(o.state.rawValue), \(o.errors) hata, \(o.warnings) uyarı\(o.merged ? ", main ile birleştirildi" : "")")
+            }
+        } catch let e as GPMError { throw fail(e, options.language) }
+    }
+}
+
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "The reviewer's side: list, show, approve, reject, has-issues.",
+        subcommands: [List.self, Show.self, Approve.self, Reject.self, HasIssues.self])
+
+    /// Tips a reviewer has been shown, so approving a branch that moved since is refused.
+    static func seenFile() -> String {
+        (ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache") + "/gpmsync/review-seen.json"
+    }
+
+    static func seen() -> [String: String] {
+        guard let d = FileManager.default.contents(atPath: seenFile()) else { return [:] }
+        return (try? JSONDecoder().decode([String: String].self, from: d)) ?? [:]
+    }
+
+    static func remember(_ key: String, tip: String) throws {
+        var s = seen()
+        s[key] = tip
+        try AtomicFile.write([UInt8](try JSONEncoder().encode(s)), to: seenFile())
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Contributions waiting for a decision.")
+        @OptionGroup var central: CentralOptions
+        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+        @OptionGroup var options: RepositoryOptions
+
+        func run() throws {
+            let (session, clone) = try central.session(options)
+            do {
+                let pending = try Review(session: session, reviewer: central.actor(clone)).list()
+                if format != .text { try printJSON(pending); return }
+                if pending.isEmpty { say(options.language, "nothing waits for review", "incelemeyi bekleyen yok") }
+                for p in pending {
+                    print("\(p.org)  \(p.tip.prefix(10))  \(p.date)  \(p.state)  files \(p.files)  rows +\(p.rowsAdded) -\(p.rowsRemoved) ~\(p.rowsChanged)  errors \(p.errors)  warnings \(p.warnings)")
+                }
+            } catch let e as GPMError { throw fail(e, options.language) }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "The semantic diff of a contribution.")
+        @Argument(help: "The org unit.") var org: String
+        @OptionGroup var central: CentralOptions
+        @Option(help: "Output format: text, json or html.") var format: OutputFormat = .text
+        @OptionGroup var options: RepositoryOptions
+
+        func run() throws {
+            let (session, clone) = try central.session(options)
+            do {
+                let shown = try Review(session: session, reviewer: central.actor(clone)).show(org: org)
+                try ReviewCommand.remember("\(session.git.gitDirectory)#\(org)", tip: shown.tip.hex)
+                switch format {
+                case .text:
+                    print("contrib/\(org) \(shown.tip.hex)")
+                    print(shown.diff.text(), terminator: "")
+                    for d in shown.diagnostics { print(d.formatted(options.language)) }
+                case .json:
+                    struct Shown: Encodable { var org: String; var tip: String; var diff: SemanticDiff; var diagnostics: [Diagnostic] }
+                    try printJSON(Shown(org: org, tip: shown.tip.hex, diff: shown.diff, diagnostics: shown.diagnostics))
+                case .html:
+                    print(shown.diff.html(title: "Contribution of \(org) (\(shown.tip.short))"), terminator: "")
+                }
+            } catch let e as GPMError { throw fail(e, options.language) }
+        }
+    }
+
+    struct Approve: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "approve", abstract: "Merge the contribution into main and note it approved.")
+        @Argument(help: "The org unit.") var org: String
+        @Option(help: "The tip you reviewed (default: the one 'review show' last showed).") var tip: String?
+        @OptionGroup var central: CentralOptions
+        @OptionGroup var options: RepositoryOptions
+
+        func run() throws {
+            let (session, clone) = try central.session(options)
+            let expected = tip ?? ReviewCommand.seen()["\(session.git.gitDirectory)#\(org)"]
+            guard let expected else {
+                throw fail(GPMError(.usage, en: "run 'gpmsync review show \(org)' first (or give --tip)",
+                                    tr: "önce 'gpmsync review show \(org)' çalıştırın (veya --tip verin)"), options.language)
+            }
+            do {
+                let merged = try Review(session: session, reviewer: central.actor(clone)).approve(org: org, expectedTip: expected)
+                say(options.language, "approved \(org): main is now \(merged.short)", "\(org) onaylandı: main artık \(merged.short)")
+            } catch let e as GPMError { throw fail(e, options.language) }
+        }
+    }
+
+    struct Reject: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "reject", abstract: "Send the contribution back with a reason.")
+        @Argument(help: "The org unit.") var org: String
+        @Option(help: "Why, in words the municipality's staff understand.") var reason: String
+        @Option(help: "The tip you reviewed.") var tip: String?
+        @OptionGroup var central: CentralOptions
+        @OptionGroup var options: RepositoryOptions
+
+        func run() throws { try sendBack(.rejected, org: org, reason: reason, tip: tip, central: central, options: options) }
+    }
+
+    struct HasIssues: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "has-issues", abstract: "Note that the contribution has issues to fix.")
+        @Argument(help: "The org unit.") var org: String
+        @Option(help: "What to fix.") var reason: String
+        @Option(help: "The tip you reviewed.") var tip: String?
+        @OptionGroup var central: CentralOptions
+        @OptionGroup var options: RepositoryOptions
+
+        func run() throws { try sendBack(.has_issues, org: org, reason: reason, tip: tip, central: central, options: options) }
+    }
+}
+
+func sendBack(_ state: ReviewNote.State, org: String, reason: String, tip: String?, central: CentralOptions, options: RepositoryOptions) throws {
+    let (session, clone) = try central.session(options)
+    do {
+        try Review(session: session, reviewer: central.actor(clone)).sendBack(org: org, state: state, reason: reason, expectedTip: tip)
+        say(options.language, "\(org): \(state.rawValue) — \(reason)", "\(org): \(state.rawValue) — \(reason)")
+    } catch let e as GPMError { throw fail(e, options.language) }
+}
