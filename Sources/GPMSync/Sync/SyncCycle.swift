@@ -61,6 +61,7 @@ public enum SyncCycle {
                     }
                     report.serverMessages = messages
                     try repo.git.setReference(SubmissionBuilder.contribRef(org), to: submission.commit, message: "sync: submitted")
+                    try SubmissionBuilder.recordInHistory(repo, submission.commit)
                     report.submitted = submission
                     state.lastSubmission = submission.commit.hex
                     state.lastSubmissionAt = Date()

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import GPMSync
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "The main job on an embedded default: central, three municipalities, an offline period, a conflict, a review.")
+
+    @Option(help: "Where to build the demo (recreated on every run).")
+    var dir: String = "Repos/demo"
+
+    @OptionGroup var options: RepositoryOptions
+
+    func run() throws {
+        let started = Date()
+        do {
+            let end = try DemoStory(root: dir) { print($0) }.run()
+            print(String(format: "\n(demo finished in %.1f s)", Date().timeIntervalSince(started)))
+            guard end.mainHasKadikoy, end.karesiReceivedKadikoy, end.niluferSawRejection != nil, end.piiNeverCommitted, end.conflictResolved else {
+                throw ExitCode(1)
+            }
+        } catch let e as GPMError { throw fail(e, options.language) }
+    }
+}
