@@ -106,27 +106,43 @@ public func isListening(_ port: UInt16) -> Bool {
         connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 } }
 }
 
-/// A background server process killed when the value goes away.
+/// A background server process killed when the value goes away. Spawned with posix_spawn rather than
+/// Foundation's Process: a daemon that closes its inherited descriptors at start (sshd does) makes
+/// Foundation believe it exited and block its process monitor in waitpid, stalling every later Process.
 public final class ServerProcess {
-    public let process: Process
+    public let pid: pid_t
     public let port: UInt16
+    private var stopped = false
 
     public init(_ executable: String, _ arguments: [String], port: UInt16, environment: [String: String] = [:]) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        guard rc == 0 else { throw TestFailure("cannot start \(executable): \(rc)") }
+        pid = child
         self.port = port
-        try process.run()
-        guard waitUntil({ isListening(port) }) else { throw TestFailure("\(executable) did not start listening on \(port)") }
+        guard waitUntil({ isListening(port) }) else {
+            stop()
+            throw TestFailure("\(executable) did not start listening on \(port)")
+        }
     }
 
     public func stop() {
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        guard !stopped else { return }
+        stopped = true
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
 
     deinit { stop() }

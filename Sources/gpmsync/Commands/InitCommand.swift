@@ -26,12 +26,17 @@ struct InitCommand: ParsableCommand {
     @Option(name: .customLong("token-file"), help: "File holding an https token, mode 0600 (gpmsync.tokenFile).")
     var tokenFile: String?
 
+    @Option(name: .customLong("known-hosts"), help: "OpenSSH known_hosts file holding central's host key (gpmsync.knownHosts).")
+    var knownHosts: String?
+
     @OptionGroup var options: RepositoryOptions
 
     func run() throws {
+        let absolute = { (p: String?) in p.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
         do {
             try CloneSetup.create(at: directory, orgUnit: orgUnit, centralURL: central, user: user,
-                                  credentials: Credentials(sshKeyFile: sshKey, tokenFile: tokenFile, username: user))
+                                  credentials: Credentials(sshKeyFile: absolute(sshKey), tokenFile: absolute(tokenFile),
+                                                           username: user, knownHostsFile: absolute(knownHosts)))
             print(options.language == .tr
                   ? "\(directory): \(orgUnit) için veri deposu hazır"
                   : "\(directory): data repository ready for \(orgUnit)")
