@@ -126,6 +126,7 @@ public final class ServerProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        closeInheritedDescriptors(&actions)
         var child: pid_t = 0
         let rc = posix_spawn(&child, executable, &actions, nil, argv, envp)
         guard rc == 0 else { throw TestFailure("cannot start \(executable): \(rc)") }
