@@ -41,6 +41,7 @@ public struct CellChange: Codable, Sendable, Equatable {
     public var field: String
     public var old: String?
     public var new: String?
+    public init(field: String, old: String?, new: String?) { self.field = field; self.old = old; self.new = new }
 }
 
 public struct LineChange: Codable, Sendable, Equatable {
@@ -147,10 +148,10 @@ extension SemanticDiff {
         var i = 0, j = 0
         while i < a.count || j < b.count {
             if i < a.count, j < b.count, a[i] == b[j] { i += 1; j += 1 }
-            else if j < b.count, i == a.count || lcs[i][j + 1] >= lcs[i + 1][j] {
-                out.append(LineChange(kind: .added, line: firstLine + j, text: b[j])); j += 1
-            } else {
+            else if i < a.count, j == b.count || lcs[i + 1][j] >= lcs[i][j + 1] {
                 out.append(LineChange(kind: .removed, line: oldFirstLine + i, text: a[i])); i += 1
+            } else {
+                out.append(LineChange(kind: .added, line: firstLine + j, text: b[j])); j += 1
             }
         }
         return out
