@@ -38,6 +38,17 @@ public struct PracticeDocument: Sendable {
             frontMatterError = "the front matter is larger than 64 KiB"
             return
         }
+        // The YAML parser recurses per nesting level: refuse deep flow nesting before it sees the text.
+        var depth = 0, deepest = 0
+        for b in frontMatterText.utf8 {
+            if b == UInt8(ascii: "[") || b == UInt8(ascii: "{") { depth += 1; deepest = max(deepest, depth) }
+            else if b == UInt8(ascii: "]") || b == UInt8(ascii: "}") { depth -= 1 }
+        }
+        if deepest > Self.maximumDepth {
+            frontMatter = nil
+            frontMatterError = "the front matter is nested too deeply"
+            return
+        }
         do {
             guard let node = try Yams.compose(yaml: frontMatterText) else {
                 frontMatter = nil

@@ -67,15 +67,20 @@ struct TableRules {
             }
             var rowValid = true
             let cells = row.fields
-            if cells.count > fields.count {
-                for k in fields.count..<cells.count {
-                    out.append(Diagnostic(path: path, line: row.line, field: k < table.header.count ? table.header[k] : nil,
-                                          rule: "extra-cell", message: Messages.extraCell(cells.count - fields.count)))
+            // As Frictionless: cells beyond the header are extra, cells short of it are missing (a column
+            // without a label was already reported as a missing label).
+            if cells.count > table.header.count {
+                for _ in table.header.count..<cells.count {
+                    out.append(Diagnostic(path: path, line: row.line, rule: "extra-cell", message: Messages.extraCell(cells.count - table.header.count)))
                 }
                 rowValid = false
             }
             for (i, f) in fields.enumerated() {
                 guard i < cells.count else {
+                    guard i < table.header.count else { rowValid = false; continue }
+                    if f.required || keyIndexes.contains(i) {
+                        out.append(Diagnostic(path: path, line: row.line, field: f.name, rule: "constraint-error", message: Messages.required()))
+                    }
                     out.append(Diagnostic(path: path, line: row.line, field: f.name, rule: "missing-cell", message: Messages.missingCell(f.name)))
                     rowValid = false
                     continue
@@ -278,13 +283,17 @@ func medianOf(_ xs: [Double]) -> Double {
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
-/// A non-negative or negative decimal integer without sign noise; nil for anything else (empty included).
+/// A decimal integer as Frictionless reads one: optional sign, surrounding spaces allowed; nil for
+/// anything else (empty included).
 func parseInteger(_ s: String) -> Int? {
     var result = 0
     var negative = false
     var any = false
-    for (i, b) in s.utf8.enumerated() {
-        if i == 0 && b == UInt8(ascii: "-") { negative = true; continue }
+    var u = Substring(s).utf8
+    while u.first == 0x20 { u = u.dropFirst() }
+    while u.last == 0x20 { u = u.dropLast() }
+    for (i, b) in u.enumerated() {
+        if i == 0 && (b == UInt8(ascii: "-") || b == UInt8(ascii: "+")) { negative = b == UInt8(ascii: "-"); continue }
         guard b.isDigit else { return nil }
         let (r1, o1) = result.multipliedReportingOverflow(by: 10)
         let (r2, o2) = r1.addingReportingOverflow(Int(b - 0x30))
