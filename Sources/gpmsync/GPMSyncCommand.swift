@@ -2,7 +2,7 @@ import ArgumentParser
 import GPMSync
 
 @main
-struct GPMSyncCommand: ParsableCommand {
+struct GPMSyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gpmsync",
         abstract: "Offline-first sync of municipal migration records with GPM's central repository.",
@@ -10,7 +10,7 @@ struct GPMSyncCommand: ParsableCommand {
         version: gpmsyncVersion,
         subcommands: [
             InitCommand.self, CentralCommand.self, ValidateCommand.self, CommitCommand.self, SyncCommand.self,
-            StatusCommand.self, DiffCommand.self, ConflictsCommand.self, ResolveCommand.self, ReviewCommand.self, HookCommand.self, DemoCommand.self,
+            StatusCommand.self, DiffCommand.self, ConflictsCommand.self, ResolveCommand.self, ReviewCommand.self, HookCommand.self, DemoCommand.self, DaemonCommand.self,
         ]
     )
 }

@@ -47,6 +47,14 @@ public enum RepositoryPath: Equatable, Sendable {
     }
 }
 
+/// Temporaries of LibreOffice, Excel, vim and Emacs, vim's write test, and gpmsync's own atomic writes:
+/// never watched, validated or recorded (the template's .gitignore lists the same patterns).
+public func isEditorTemporary(_ name: String) -> Bool {
+    (name.hasPrefix(".~lock.") && name.hasSuffix("#")) || name.hasPrefix("~$") || name.hasSuffix(".swp")
+        || name.hasSuffix(".swx") || name.hasSuffix(".tmp") || name.hasPrefix(".#") || name == "4913" || name.hasSuffix("~")
+        || (name.hasPrefix(".") && name.contains(".tmp-"))
+}
+
 /// `<plate>-<ascii slug>`: two digits, a dash, lower-case ASCII letters, digits and dashes.
 public func isOrgUnit(_ s: String) -> Bool {
     let u = Array(s.utf8)

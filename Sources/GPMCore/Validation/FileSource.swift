@@ -31,7 +31,7 @@ public struct DirectorySource: FileSource {
     private func walk(_ relative: String, into result: inout [FileEntry]) {
         let dir = relative.isEmpty ? root : root + "/" + relative
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
-        for name in names where !(relative.isEmpty && name == ".git") {
+        for name in names where !(relative.isEmpty && name == ".git") && !isEditorTemporary(name) {
             let rel = relative.isEmpty ? name : relative + "/" + name
             var st = stat()
             guard lstat(root + "/" + rel, &st) == 0 else { continue }

@@ -3,6 +3,19 @@
 enum EmbeddedTemplate {
     /// Files of a new central repository's first commit, by path.
     static let files: [String: String] = [
+        ".gitignore": #"""
+# Editor and spreadsheet temporaries: never recorded.
+.~lock.*#
+~$*
+*.swp
+*.swx
+*.tmp
+.#*
+4913
+*~
+.*.tmp-*
+
+"""#,
         "README.md": #"""
 # GPM migration records
 

@@ -1,0 +1,45 @@
+import Foundation
+import GPMSync
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// `gpmsync daemon`: the watcher, the syncer and the optional status server under one ServiceGroup, with
+/// graceful shutdown on SIGTERM and SIGINT. One daemon per repository.
+public enum Daemon {
+    public struct Options: Sendable {
+        public var root: String
+        public var binary: String
+        public var http: (host: String, port: Int)?
+        public init(root: String, binary: String, http: (host: String, port: Int)?) {
+            self.root = root; self.binary = binary; self.http = http
+        }
+    }
+
+    public static func run(_ options: Options) async throws {
+        LoggingSystem.bootstrap { JournalLogHandler(label: $0) }
+        let logger = Logger(label: "gpmsync")
+        let repo = try DataRepository(path: options.root)
+        guard let lockFD = try Locks.tryHold(repo, "daemon") else {
+            throw GPMError(.usage, en: "another gpmsync daemon (pid \(Locks.holder(repo, "daemon").map(String.init) ?? "?")) already watches \(options.root)",
+                           tr: "\(options.root) deposunu başka bir gpmsync daemon (pid \(Locks.holder(repo, "daemon").map(String.init) ?? "?")) zaten izliyor")
+        }
+        defer { close(lockFD) }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let seconds = { (key: String, fallback: Double) -> Duration in
+            .milliseconds(Int((Double(repo.setting(key) ?? "") ?? fallback) * 1000))
+        }
+        let syncer = SyncService(settings: .init(root: repo.root, binary: options.binary,
+                                                 debounce: seconds("gpmsync.debounce", 2), interval: seconds("gpmsync.interval", 300)),
+                                 logger: logger)
+        let watcher = Watcher(root: repo.root, logger: logger) { syncer.noteChange($0) }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: watcher), .init(service: syncer)]
+        if let http = options.http {
+            services.append(.init(service: StatusServer.make(host: http.host, port: http.port, root: repo.root, registry: registry, logger: logger)))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
