@@ -118,7 +118,8 @@ public actor SyncService: Service {
         case 3:
             if !offline { logger.warning("central unreachable; working offline, edits are kept and will be sent later") }
             offline = true
-            backoff = backoff == .zero ? .seconds(5) : min(backoff * 2, settings.backoffCap)
+            // Exponential from the shorter of 5 s and the interval, capped at 15 min.
+            backoff = backoff == .zero ? min(.seconds(5), settings.interval) : min(backoff * 2, settings.backoffCap)
             let jitter = Double.random(in: 0.8...1.2)
             nextSync = .now + backoff * jitter
             Counter(label: "gpmsync_sync_failures_total", dimensions: [("kind", "offline")]).increment()

@@ -70,8 +70,12 @@ public func spawn(_ executable: String, _ arguments: [String], in directory: Str
     let previous = FileManager.default.currentDirectoryPath
     FileManager.default.changeCurrentDirectoryPath(directory)
     defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    resetSignals(&attributes)
     var pid: pid_t = 0
-    let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
     guard rc == 0 else { throw TestFailure("cannot spawn \(executable): \(rc)") }
     return pid
 }
@@ -90,4 +94,15 @@ public func reap(_ pid: pid_t) -> Int32 {
 func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
     let fds = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap(Int32.init)
     for fd in fds where fd > 2 && fcntl(fd, F_GETFD) >= 0 { posix_spawn_file_actions_addclose(&actions, fd) }
+}
+
+/// A child starts with no blocked signals and default handlers, whatever the test runner's threads had.
+func resetSignals(_ attributes: inout posix_spawnattr_t) {
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    var all = sigset_t()
+    sigfillset(&all)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 }

@@ -127,8 +127,12 @@ public final class ServerProcess {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         closeInheritedDescriptors(&actions)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        resetSignals(&attributes)
         var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw TestFailure("cannot start \(executable): \(rc)") }
         pid = child
         self.port = port

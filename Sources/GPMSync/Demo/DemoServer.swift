@@ -41,7 +41,8 @@ final class DemoServer {
     /// Stops one person's daemon: for them the central repository is now unreachable.
     func stop(_ user: String) {
         guard let d = daemons[user] else { return }
-        d.process.terminate()
+        // SIGKILL: a parent may hand down a mask that blocks SIGTERM, and a git daemon has nothing to save.
+        kill(d.process.processIdentifier, SIGKILL)
         d.process.waitUntilExit()
         while Self.isListening(d.port) { usleep(10_000) }
     }
