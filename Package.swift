@@ -50,11 +50,13 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
+        // `gpmsync bench`: the Marmara-scale data generator and the benchmarks against the git CLI and frictionless.
+        .target(name: "GPMBench", dependencies: ["GPMSync", "GPMCore", "Git"]),
         // The thin command line.
         .executableTarget(
             name: "gpmsync",
             dependencies: [
-                "GPMSync", "GPMCore", "Git", "GPMDaemon",
+                "GPMSync", "GPMCore", "Git", "GPMDaemon", "GPMBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

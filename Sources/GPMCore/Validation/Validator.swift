@@ -14,6 +14,8 @@ public struct Validator: Sendable {
     public var conflicts: [String: Int] = [:]
     /// Whether to look at earlier periods for `outlier` warnings.
     public var checkOutliers = true
+    /// Tables already read in this validation, so a file's history is parsed once, not twelve times.
+    let readTables = TypedRowCache()
 
     public init(source: FileSource, today: Date = Date(), package: DataPackage? = nil, codeLists: CodeLists? = nil) {
         self.source = source
@@ -118,6 +120,7 @@ public struct Validator: Sendable {
         let table = CSV.parse(bytes)
         var rules = TableRules(path: path, dataset: dataset, codeLists: codeLists)
         out += rules.check(table)
+        readTables.store(path, rules.typedRows)
         if checkOutliers {
             out += OutlierRule(path: path, dataset: dataset, rows: rules.typedRows).check(
                 history: history(org: org, dataset: dataset, before: period))
@@ -131,9 +134,12 @@ public struct Validator: Sendable {
         var p = period
         for _ in 0..<12 {
             p = p.previous
-            guard let bytes = source.bytes(at: "municipalities/\(org)/data/\(dataset.name)/\(p).csv") else { continue }
+            let path = "municipalities/\(org)/data/\(dataset.name)/\(p).csv"
+            if let rows = readTables.rows(path) { result.append((p, rows)); continue }
+            guard let bytes = source.bytes(at: path) else { continue }
             var rules = TableRules(path: "", dataset: dataset, codeLists: codeLists)
             _ = rules.check(CSV.parse(bytes))
+            readTables.store(path, rules.typedRows)
             result.append((p, rules.typedRows))
         }
         return result
@@ -163,4 +169,13 @@ func firstInvalidUTF8Line(_ bytes: [UInt8]) -> Int {
         start = i + 1
     }
     return line
+}
+
+/// Typed rows of the tables one validation has read, by path.
+final class TypedRowCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rows: [String: [TypedRow]] = [:]
+
+    func rows(_ path: String) -> [TypedRow]? { lock.lock(); defer { lock.unlock() }; return rows[path] }
+    func store(_ path: String, _ value: [TypedRow]) { lock.lock(); rows[path] = value; lock.unlock() }
 }

@@ -73,3 +73,8 @@ extension CentralSetup {
         }
     }
 }
+
+extension CentralSetup {
+    /// The files of a new central repository's first commit, by path.
+    public static var templateFiles: [String: String] { EmbeddedTemplate.files }
+}

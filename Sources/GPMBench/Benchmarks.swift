@@ -1,0 +1,181 @@
+import Foundation
+import GPMCore
+import GPMSync
+import Git
+
+/// `gpmsync bench`: figures at Marmara scale, each against the tool people would otherwise use, measured in
+/// the same run on the same files.
+public struct Benchmarks {
+    public let workspace: String
+    public let binary: String
+    public let report: (String) -> Void
+
+    public init(workspace: String, binary: String, report: @escaping (String) -> Void) {
+        self.workspace = URL(fileURLWithPath: workspace).standardizedFileURL.path
+        self.binary = binary
+        self.report = report
+    }
+
+    var tree: String { workspace + "/tree" }
+
+    /// Generates the Marmara-scale tree once (kept between runs).
+    public func generate(municipalities: Int = 190, months: Int = 36) throws -> MarmaraGenerator.Summary {
+        var g = MarmaraGenerator()
+        g.municipalities = municipalities
+        g.months = months
+        try? FileManager.default.removeItem(atPath: tree)
+        let (summary, seconds) = try Measure.time { try g.write(to: tree, template: CentralSetup.templateFiles) }
+        report(String(format: "generated %d files, %d rows, %.1f MB in %.1f s under %@", summary.files, summary.rows,
+                      Double(summary.bytes) / 1e6, seconds, tree))
+        return summary
+    }
+
+    // MARK: Validation
+
+    /// Full validation of the tree on one core (all domain rules, outliers included), one changed file, and
+    /// frictionless-py on a sample of the same files.
+    public func validation(sampleFiles: Int = 60) throws {
+        let source = DirectorySource(root: tree)
+        let (diagnostics, full) = Measure.time { Validator(source: source).validateAll() }
+        let files = source.files().filter { $0.path.hasSuffix(".csv") && $0.path.hasPrefix("municipalities/") }
+        let rows = files.reduce(0) { $0 + max(0, (source.bytes(at: $1.path)?.filter { $0 == 0x0A }.count ?? 1) - 1) }
+        let errors = diagnostics.filter(\.isError).count
+        report(String(format: "gpmsync validate, whole tree: %d files, %d rows in %.2f s = %.0f rows/s (%d errors, %d warnings)",
+                      files.count, rows, full, Double(rows) / full, errors, diagnostics.count - errors))
+        // One changed file on the same tree: what commit and the pre-commit hook pay.
+        let one = files[files.count / 2].path
+        var times: [Double] = []
+        for _ in 0..<5 {
+            let (_, t) = Measure.time { Validator(source: source).validate(paths: [one]) }
+            times.append(t)
+        }
+        report("gpmsync validate, one changed file (\(one)): median \(Measure.ms(Measure.median(times))) of 5")
+        // frictionless-py on an evenly spread sample (the whole tree would take it many minutes).
+        let step = max(1, files.count / sampleFiles)
+        let sample = stride(from: 0, to: files.count, by: step).map { files[$0].path }
+        let package = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: tree + "/datapackage.json"))) as! [String: Any]
+        let resources = package["resources"] as! [[String: Any]]
+        var generated = resources.filter { $0["path"] != nil }
+        for (n, path) in sample.enumerated() {
+            var r = resources.first { $0["name"] as? String == (path.contains("/services/") ? "services" : "residents") }!
+            r["data"] = nil; r["gpmsync"] = nil; r["name"] = "f\(n)"; r["path"] = path; r["format"] = "csv"
+            generated.append(r)
+        }
+        try JSONSerialization.data(withJSONObject: ["name": "bench", "resources": generated]).write(to: URL(fileURLWithPath: tree + "/bench-sample.json"))
+        defer { try? FileManager.default.removeItem(atPath: tree + "/bench-sample.json") }
+        let sampleRows = sample.reduce(0) { $0 + max(0, (source.bytes(at: $1)?.filter { $0 == 0x0A }.count ?? 1) - 1) }
+        let (_, fl) = try Measure.time { try Measure.shell("python3 -m frictionless validate --json bench-sample.json > /dev/null || true", in: tree) }
+        let (_, ours) = Measure.time { Validator(source: source).validate(paths: sample) }
+        report(String(format: "same %d files (%d rows): frictionless %.2f s = %.0f rows/s; gpmsync %.3f s = %.0f rows/s; ratio %.1f×",
+                      sample.count, sampleRows, fl, Double(sampleRows) / fl, ours, Double(sampleRows) / ours, fl / ours))
+    }
+
+    // MARK: Sync
+
+    /// A central repository holding the tree on `main`, served by one git daemon per user.
+    final class Served {
+        let central: String
+        var daemons: [Process] = []
+        var urls: [String: String] = [:]
+
+        init(workspace: String, tree: String, binary: String, users: [(String, String?)], autoAccept: Bool = false) throws {
+            central = workspace + "/central.git"
+            try? FileManager.default.removeItem(atPath: central)
+            try Measure.shell("\(binary) central init \(central) >/dev/null", in: workspace)
+            for (user, org) in users {
+                try Measure.shell("\(binary) central grant \(user) --role \(org == nil ? "reviewer" : "municipality") \(org.map { "--org-unit \($0)" } ?? "") --central \(central) >/dev/null", in: workspace)
+            }
+            if autoAccept { try Measure.shell("git config gpmsync.autoAccept valid", in: central) }
+            // The data arrives as an admin's commit straight into the bare repository (a local push skips hooks).
+            let seed = workspace + "/seed"
+            try? FileManager.default.removeItem(atPath: seed)
+            try Measure.shell("git clone -q \(central) \(seed) && cp -r \(tree)/municipalities \(seed)/ && cd \(seed) && git add -A && git commit -qm 'Marmara data' --no-verify && git push -q origin main", in: workspace)
+            try FileManager.default.removeItem(atPath: seed)
+            for (user, _) in users {
+                let port = Int.random(in: 20000...40000)
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
+                p.arguments = ["--reuseaddr", "--export-all", "--enable=receive-pack", "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(workspace)", workspace]
+                var env = ProcessInfo.processInfo.environment
+                env["GPMSYNC_USER"] = user
+                env["GPMSYNC_BIN"] = binary
+                p.environment = env
+                p.standardError = FileHandle.nullDevice
+                try p.run()
+                daemons.append(p)
+                urls[user] = "git://127.0.0.1:\(port)/central.git"
+            }
+            usleep(300_000)
+        }
+
+        func stop() { for d in daemons { kill(d.processIdentifier, SIGKILL); d.waitUntilExit() } }
+    }
+
+    /// One changed file, full cycle: `gpmsync sync` against the git CLI doing add, commit, pull, push on an
+    /// identical clone, both through the same server and hook.
+    public func sync(rounds: Int = 5) throws {
+        let orgs = CSV.parse(Array(CentralSetup.templateFiles["codelists/org_units.csv"]!.utf8)).rows.map { $0.fields[0] }
+        let (a, b) = (orgs[0], orgs[1])
+        let served = try Served(workspace: workspace, tree: tree, binary: binary, users: [("bench-a", a), ("bench-b", b)])
+        defer { served.stop() }
+        let mine = workspace + "/clone-gpmsync", cli = workspace + "/clone-git"
+        for d in [mine, cli] { try? FileManager.default.removeItem(atPath: d) }
+        try Measure.shell("\(binary) init \(mine) --org-unit \(a) --central \(served.urls["bench-a"]!) --user bench-a >/dev/null && \(binary) sync --repo \(mine) >/dev/null", in: workspace)
+        try Measure.shell("git clone -q \(served.urls["bench-b"]!) \(cli) && cd \(cli) && git push -q origin HEAD:refs/heads/contrib/\(b)", in: workspace)
+        var ours: [Double] = [], theirs: [Double] = []
+        for round in 0..<rounds {
+            for (clone, org) in [(mine, a), (cli, b)] {
+                let file = "\(clone)/municipalities/\(org)/data/services/2025-12.csv"
+                var text = try String(contentsOfFile: file, encoding: .utf8)
+                text = text.replacingOccurrences(of: ",service_log,,\n", with: ",service_log,,r\(round)\n", options: [], range: text.range(of: ",service_log,,\n"))
+                try text.write(toFile: file, atomically: true, encoding: .utf8)
+            }
+            ours.append(try Measure.time { try Measure.shell("\(binary) sync --repo \(mine) >/dev/null", in: workspace) }.1)
+            theirs.append(try Measure.time {
+                try Measure.shell("git add -A && git commit -qm edit && git pull -q --no-rebase origin main && git push -q origin HEAD:refs/heads/contrib/\(b)", in: cli)
+            }.1)
+        }
+        let (o, t) = (Measure.median(ours), Measure.median(theirs))
+        report(String(format: "one changed file, full cycle (median of %d): gpmsync sync %@, git add/commit/pull/push %@; ratio %.2f",
+                      rounds, Measure.ms(o), Measure.ms(t), o / t))
+    }
+
+    // MARK: Central
+
+    /// 190 contributions of 4 changed files each: `central process` with auto-accept against a git CLI loop
+    /// merging the same branches into main without validation.
+    public func central(contributions: Int = 190) throws {
+        let served = try Served(workspace: workspace, tree: tree, binary: binary, users: [], autoAccept: true)
+        served.stop()
+        let repo = try Repository.open(served.central)
+        let main = try repo.reference("refs/heads/main")!
+        let base = try repo.treeEntries(try repo.commit(main).tree)
+        let orgs = Array(Set(base.keys.compactMap { RepositoryPath($0).orgUnit })).sorted().prefix(contributions)
+        for org in orgs {
+            var tree = base
+            for month in ["2025-09", "2025-10", "2025-11", "2025-12"] {
+                let path = "municipalities/\(org)/data/services/\(month).csv"
+                guard let entry = base[path] else { continue }
+                var text = String(decoding: try repo.readBlob(entry.id), as: UTF8.self)
+                text = text.replacingOccurrences(of: ",service_log,,\n", with: ",service_log,,checked\n", options: [], range: text.range(of: ",service_log,,\n"))
+                tree[path] = TreeEntry(id: try repo.writeBlob(Array(text.utf8)))
+            }
+            let c = try repo.createCommit(tree: try repo.writeTree(tree), parents: [main], message: "\(org): 4 files\n",
+                                          author: Signature(name: "bench", email: "bench@example.invalid"))
+            try repo.setReference("refs/heads/contrib/\(org)", to: c, message: "bench")
+        }
+        let cliCopy = workspace + "/central-cli.git"
+        try? FileManager.default.removeItem(atPath: cliCopy)
+        try Measure.shell("cp -r \(served.central) \(cliCopy)", in: workspace)
+        let (_, ours) = try Measure.time { try Measure.shell("\(binary) central process --central \(served.central) >/dev/null", in: workspace) }
+        let merged = try Measure.shell("git rev-list --count --merges main", in: served.central).trimmingCharacters(in: .whitespacesAndNewlines)
+        let work = workspace + "/central-cli-work"
+        try? FileManager.default.removeItem(atPath: work)
+        try Measure.shell("git clone -q \(cliCopy) \(work)", in: workspace)
+        let (_, theirs) = try Measure.time {
+            try Measure.shell("for b in $(git for-each-ref --format='%(refname:short)' refs/remotes/origin/contrib/); do git merge -q --no-edit \"$b\" >/dev/null || exit 1; done && git push -q origin main", in: work)
+        }
+        report(String(format: "%d contributions × 4 files: gpmsync central process (validate, note, merge) %.2f s (%@ merges); git CLI merge loop %.2f s; ratio %.2f",
+                      orgs.count, ours, merged, theirs, ours / theirs))
+    }
+}

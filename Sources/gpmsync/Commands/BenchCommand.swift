@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import GPMBench
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks at Marmara scale against frictionless-py and the git CLI, measured in the same run.")
+
+    @Argument(help: "What to measure: all, generate, validate, sync, central.")
+    var what: String = "all"
+
+    @Option(help: "Workspace folder (the generated tree is kept there).")
+    var workspace: String = ".build-bench"
+
+    @Option(help: "Municipalities to generate.") var municipalities: Int = 190
+    @Option(help: "Months to generate.") var months: Int = 36
+
+    func run() throws {
+        let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
+        let bench = Benchmarks(workspace: workspace, binary: binary) { print($0) }
+        if what == "all" || what == "generate" || !FileManager.default.fileExists(atPath: workspace + "/tree/datapackage.json") {
+            _ = try bench.generate(municipalities: municipalities, months: months)
+        }
+        if what == "all" || what == "validate" { try bench.validation() }
+        if what == "all" || what == "sync" { try bench.sync() }
+        if what == "all" || what == "central" { try bench.central(contributions: municipalities) }
+    }
+}
