@@ -14,6 +14,12 @@ public protocol FileSource: Sendable {
     func files() -> [FileEntry]
     /// A file's bytes, nil when it is absent (or a symlink, which is never followed).
     func bytes(at path: String) -> [UInt8]?
+    /// One file's entry, nil when absent.
+    func entry(at path: String) -> FileEntry?
+}
+
+extension FileSource {
+    public func entry(at path: String) -> FileEntry? { files().first { $0.path == path } }
 }
 
 /// Files in a directory on disk.

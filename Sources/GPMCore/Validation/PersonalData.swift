@@ -9,11 +9,11 @@ public enum PersonalData {
 
     /// Every identifier in `text`; e-mail addresses are reported unless `allowEmail`.
     public static func scan(_ text: String, allowEmail: Bool = false) -> [Finding] {
-        let u = Array(text.utf8)
-        // Fast path: nothing here can be an identifier.
+        // Fast path, without copying: most cells are short numbers or codes that cannot be an identifier.
         var digits = 0, hasAt = false
-        for b in u { if b.isDigit { digits += 1 } else if b == UInt8(ascii: "@") { hasAt = true } }
+        for b in text.utf8 { if b.isDigit { digits += 1 } else if b == UInt8(ascii: "@") { hasAt = true } }
         if digits < 10 && !hasAt { return [] }
+        let u = Array(text.utf8)
         var findings: [Finding] = []
         if digits >= 10 {
             findings += identityNumbers(u)

@@ -3,6 +3,8 @@ struct TypedRow {
     var line: Int
     /// Values of the primary-key fields, in key order.
     var key: [String]
+    /// The key as one string, for cheap lookups across periods.
+    var id: String { key.joined(separator: "\u{1F}") }
     /// Values of the schema's measures, in `schema.measures` order.
     var measures: [Int?]
     var missingReason: String
@@ -244,16 +246,17 @@ struct OutlierRule {
     let dataset: Dataset
     let rows: [TypedRow]
 
-    func check(history: [(Period, [TypedRow])]) -> [Diagnostic] {
+    func check(history: [IndexedTable]) -> [Diagnostic] {
         guard !history.isEmpty else { return [] }
         let measures = dataset.schema.measures
-        let past: [[[String]: TypedRow]] = history.map { Dictionary($0.1.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }) }
+        let past = history.map(\.byKey)
         var out: [Diagnostic] = []
         for row in rows {
+            let id = row.id
             for (m, field) in measures.enumerated() {
                 guard let v = row.measures[m] else { continue }
-                let series = past.compactMap { $0[row.key]?.measures[m] ?? nil }
-                if let previous = past.first?[row.key]?.measures[m] ?? nil, previous > 0 {
+                let series = past.compactMap { $0[id]?.measures[m] ?? nil }
+                if let previous = past.first?[id]?.measures[m] ?? nil, previous > 0 {
                     let change = Double(v - previous) / Double(previous)
                     if abs(change) > 0.5 {
                         out.append(Diagnostic(path: path, line: row.line, field: field.name, rule: "outlier", severity: .warning,
@@ -314,3 +317,12 @@ func isISODate(_ s: String) -> Bool {
 }
 
 func formatBound(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+
+/// A table's typed rows indexed by key, built once per validation and shared by every later period.
+struct IndexedTable {
+    var byKey: [String: TypedRow]
+
+    init(_ rows: [TypedRow]) {
+        byKey = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+}

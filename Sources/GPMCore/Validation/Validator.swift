@@ -50,8 +50,7 @@ public struct Validator: Sendable {
 
     /// Validates the given files (paths that no longer exist are skipped: a deletion is always valid).
     public func validate(paths: [String]) -> [Diagnostic] {
-        let all = Dictionary(source.files().map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
-        return validate(entries: paths.compactMap { all[$0] })
+        validate(entries: paths.compactMap { source.entry(at: $0) })
     }
 
     public func validate(entries: [FileEntry]) -> [Diagnostic] {
@@ -120,27 +119,28 @@ public struct Validator: Sendable {
         let table = CSV.parse(bytes)
         var rules = TableRules(path: path, dataset: dataset, codeLists: codeLists)
         out += rules.check(table)
-        readTables.store(path, rules.typedRows)
         if checkOutliers {
             out += OutlierRule(path: path, dataset: dataset, rows: rules.typedRows).check(
                 history: history(org: org, dataset: dataset, before: period))
+            readTables.store(path, IndexedTable(rules.typedRows))
         }
         return out
     }
 
     /// The same municipality's tables of the 12 periods before `period` (nearest first), absent ones skipped.
-    func history(org: String, dataset: Dataset, before period: Period) -> [(Period, [TypedRow])] {
-        var result: [(Period, [TypedRow])] = []
+    func history(org: String, dataset: Dataset, before period: Period) -> [IndexedTable] {
+        var result: [IndexedTable] = []
         var p = period
         for _ in 0..<12 {
             p = p.previous
             let path = "municipalities/\(org)/data/\(dataset.name)/\(p).csv"
-            if let rows = readTables.rows(path) { result.append((p, rows)); continue }
+            if let table = readTables.table(path) { result.append(table); continue }
             guard let bytes = source.bytes(at: path) else { continue }
             var rules = TableRules(path: "", dataset: dataset, codeLists: codeLists)
             _ = rules.check(CSV.parse(bytes))
-            readTables.store(path, rules.typedRows)
-            result.append((p, rules.typedRows))
+            let table = IndexedTable(rules.typedRows)
+            readTables.store(path, table)
+            result.append(table)
         }
         return result
     }
@@ -174,8 +174,8 @@ func firstInvalidUTF8Line(_ bytes: [UInt8]) -> Int {
 /// Typed rows of the tables one validation has read, by path.
 final class TypedRowCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var rows: [String: [TypedRow]] = [:]
+    private var tables: [String: IndexedTable] = [:]
 
-    func rows(_ path: String) -> [TypedRow]? { lock.lock(); defer { lock.unlock() }; return rows[path] }
-    func store(_ path: String, _ value: [TypedRow]) { lock.lock(); rows[path] = value; lock.unlock() }
+    func table(_ path: String) -> IndexedTable? { lock.lock(); defer { lock.unlock() }; return tables[path] }
+    func store(_ path: String, _ value: IndexedTable) { lock.lock(); tables[path] = value; lock.unlock() }
 }

@@ -23,6 +23,11 @@ public final class TreeSource: FileSource, @unchecked Sendable {
         }.sorted { $0.path < $1.path }
     }
 
+    public func entry(at path: String) -> FileEntry? {
+        guard let e = entries[path] else { return nil }
+        return FileEntry(path: path, size: e.isSymlink ? 0 : blobSize(e.id), isSymlink: e.isSymlink)
+    }
+
     public func bytes(at path: String) -> [UInt8]? {
         guard let e = entries[path], !e.isSymlink else { return nil }
         return try? repository.readBlob(e.id)
