@@ -89,7 +89,7 @@ public struct Benchmarks {
             // The data arrives as an admin's commit straight into the bare repository (a local push skips hooks).
             let seed = workspace + "/seed"
             try? FileManager.default.removeItem(atPath: seed)
-            try Measure.shell("git clone -q \(central) \(seed) && cp -r \(tree)/municipalities \(seed)/ && cd \(seed) && git add -A && git commit -qm 'Marmara data' --no-verify && git push -q origin main", in: workspace)
+            try Measure.shell("git clone -q \(central) \(seed) && cp -r \(tree)/municipalities \(seed)/ && cd \(seed) && git add -A && git commit -qm 'Marmara data' --no-verify && git push -q origin main", in: workspace, environment: ["GPMSYNC_USER": "gpm-admin"])
             try FileManager.default.removeItem(atPath: seed)
             for (user, _) in users {
                 let port = Int.random(in: 20000...40000)

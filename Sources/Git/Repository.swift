@@ -128,6 +128,11 @@ public final class Repository {
 
     /// The blob at `path` in a tree, nil when there is none.
     public func blobID(at path: String, inTree treeID: ObjectID) throws(GitError) -> ObjectID? {
+        try entry(at: path, inTree: treeID)?.id
+    }
+
+    /// The blob entry (id and mode, so symlinks show) at `path` in a tree, nil when there is none.
+    public func entry(at path: String, inTree treeID: ObjectID) throws(GitError) -> TreeEntry? {
         var tree: OpaquePointer?
         var oid = treeID.raw
         try check(git_tree_lookup(&tree, pointer, &oid), "git_tree_lookup")
@@ -138,7 +143,53 @@ public final class Repository {
         try check(rc, "git_tree_entry_bypath")
         defer { git_tree_entry_free(entry) }
         guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
-        return ObjectID(git_tree_entry_id(entry))
+        return TreeEntry(id: ObjectID(git_tree_entry_id(entry)), mode: git_tree_entry_filemode(entry).rawValue)
+    }
+
+    /// A new tree: `base` with the given paths replaced (an entry) or removed (nil). Only the trees on the
+    /// changed paths are rewritten, so a one-file change to a tree of thousands of files stays cheap.
+    public func updateTree(_ base: ObjectID, changes: [String: TreeEntry?]) throws(GitError) -> ObjectID {
+        guard !changes.isEmpty else { return base }
+        var tree: OpaquePointer?
+        var oid = base.raw
+        try check(git_tree_lookup(&tree, pointer, &oid), "git_tree_lookup")
+        defer { git_tree_free(tree) }
+        let paths = changes.keys.sorted().map { strdup($0)! }
+        defer { paths.forEach { free($0) } }
+        var updates: [git_tree_update] = paths.map { p in
+            let path = String(cString: p)
+            var u = git_tree_update()
+            u.path = UnsafePointer(p)
+            if let entry = changes[path] ?? nil {
+                u.action = GIT_TREE_UPDATE_UPSERT
+                u.id = entry.id.raw
+                u.filemode = git_filemode_t(entry.mode)
+            } else {
+                u.action = GIT_TREE_UPDATE_REMOVE
+            }
+            return u
+        }
+        var out = git_oid()
+        let rc = updates.withUnsafeMutableBufferPointer { git_tree_create_updated(&out, pointer, tree, $0.count, $0.baseAddress) }
+        try check(rc, "git_tree_create_updated")
+        return ObjectID(out)
+    }
+
+    /// The blobs under one folder of a tree (`municipalities/34-kadikoy/`), keyed by full path.
+    public func treeEntries(_ treeID: ObjectID, under folder: String) throws(GitError) -> [String: TreeEntry] {
+        var tree: OpaquePointer?
+        var oid = treeID.raw
+        try check(git_tree_lookup(&tree, pointer, &oid), "git_tree_lookup")
+        defer { git_tree_free(tree) }
+        var entry: OpaquePointer?
+        let trimmed = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        let rc = git_tree_entry_bypath(&entry, tree, trimmed)
+        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return [:] }
+        try check(rc, "git_tree_entry_bypath")
+        defer { git_tree_entry_free(entry) }
+        guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return [:] }
+        let sub = try treeEntries(ObjectID(git_tree_entry_id(entry)))
+        return Dictionary(uniqueKeysWithValues: sub.map { (trimmed + "/" + $0.key, $0.value) })
     }
 
     /// Writes a tree holding exactly `entries` (path → blob), building the intermediate trees.

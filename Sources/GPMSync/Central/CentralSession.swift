@@ -97,7 +97,7 @@ public final class CentralSession {
         if try git.isAncestor(tip, of: main) { return (main, []) }
         let result = try RecordMerger(git: git).merge(ours: main, theirs: tip)
         guard result.conflicts.isEmpty else { return (nil, result.conflicts) }
-        let tree = try git.writeTree(result.tree)
+        let tree = try result.write(git)
         let diff = try Committer.semanticDiff(git, from: try git.commit(main).tree, to: tree)
         let commit = try git.createCommit(
             tree: tree, parents: [main, tip], message: "Accept contribution of \(org) (\(tip.short))\n\n\(diff.summary())\n",

@@ -111,7 +111,7 @@ public enum PreReceive {
         // The records a contribution brings must validate, against main's schema and code lists.
         if isContrib {
             let diagnostics: [Diagnostic]
-            do { diagnostics = try ContributionCheck.validate(git, tip: u.new, main: main, orgUnit: org!) } catch {
+            do { diagnostics = try ContributionCheck.validate(git, tip: u.new, main: main, orgUnit: org!, outliers: false) } catch {
                 throw Refusal(rule: "validation", path: nil, en: "cannot validate: \(error)", tr: "doğrulanamadı: \(error)")
             }
             if let first = diagnostics.first(where: \.isError) {
@@ -139,7 +139,8 @@ public enum PreReceive {
 /// Validation of a contribution: the municipality's files that differ from `main` where the branch forked,
 /// checked against main's datapackage.json and code lists, plus the ownership rule.
 public enum ContributionCheck {
-    public static func validate(_ git: Repository, tip: ObjectID, main: ObjectID, orgUnit: String) throws -> [Diagnostic] {
+    /// `outliers`: also the warnings that need earlier periods (the door needs only errors).
+    public static func validate(_ git: Repository, tip: ObjectID, main: ObjectID, orgUnit: String, outliers: Bool = true) throws -> [Diagnostic] {
         let base = try git.mergeBase(main, tip)
         let baseTree = try base.map { try git.commit($0).tree }
         let tipTree = try git.commit(tip).tree
@@ -151,8 +152,9 @@ public enum ContributionCheck {
         }
         let mainSource = try TreeSource(repository: git, tree: try git.commit(main).tree)
         let tipSource = try TreeSource(repository: git, tree: tipTree)
-        let validator = Validator(source: tipSource, package: mainSource.bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) },
-                                  codeLists: mainSource.bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) }.map { CodeLists(package: $0, source: mainSource) })
+        let package = mainSource.bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) }
+        var validator = Validator(source: tipSource, package: package, codeLists: package.map { CodeLists(package: $0, source: mainSource) })
+        validator.checkOutliers = outliers
         diagnostics += validator.validate(paths: changes.filter { $0.kind != .deleted && RepositoryPath($0.path).orgUnit == orgUnit }.map(\.path))
         return diagnostics
     }

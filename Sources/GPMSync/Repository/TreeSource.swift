@@ -5,16 +5,33 @@ import Git
 public final class TreeSource: FileSource, @unchecked Sendable {
     // A Repository is not thread-safe; a TreeSource is used on one thread at a time.
     let repository: Repository
-    let entries: [String: TreeEntry]
+    /// The commit's tree, read path by path; or the entries of a tree that exists only in memory.
+    let tree: ObjectID?
+    private var loaded: [String: TreeEntry]?
 
     public init(repository: Repository, tree: ObjectID?) throws(GitError) {
         self.repository = repository
-        self.entries = try tree.map { t throws(GitError) in try repository.treeEntries(t) } ?? [:]
+        self.tree = tree
+        self.loaded = tree == nil ? [:] : nil
     }
 
     init(repository: Repository, entries: [String: TreeEntry]) {
         self.repository = repository
-        self.entries = entries
+        self.tree = nil
+        self.loaded = entries
+    }
+
+    /// Every entry; read from the tree on first use only (a whole tree at Marmara scale is thousands).
+    var entries: [String: TreeEntry] {
+        if let loaded { return loaded }
+        let all = (try? repository.treeEntries(tree!)) ?? [:]
+        loaded = all
+        return all
+    }
+
+    private func lookup(_ path: String) -> TreeEntry? {
+        if let loaded { return loaded[path] }
+        return (try? repository.entry(at: path, inTree: tree!)) ?? nil
     }
 
     public func files() -> [FileEntry] {
@@ -24,12 +41,12 @@ public final class TreeSource: FileSource, @unchecked Sendable {
     }
 
     public func entry(at path: String) -> FileEntry? {
-        guard let e = entries[path] else { return nil }
+        guard let e = lookup(path) else { return nil }
         return FileEntry(path: path, size: e.isSymlink ? 0 : blobSize(e.id), isSymlink: e.isSymlink)
     }
 
     public func bytes(at path: String) -> [UInt8]? {
-        guard let e = entries[path], !e.isSymlink else { return nil }
+        guard let e = lookup(path), !e.isSymlink else { return nil }
         return try? repository.readBlob(e.id)
     }
 

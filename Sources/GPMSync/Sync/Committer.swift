@@ -22,7 +22,8 @@ public enum Committer {
         let changes = try git.workingTreeChanges()
         let head = try git.headCommit()
         guard !changes.isEmpty else { return CommitOutcome(commit: nil, summary: "", heldBack: [], invalid: []) }
-        let validator = repo.workingTreeValidator()
+        var validator = repo.workingTreeValidator()
+        validator.checkOutliers = false  // only errors decide what is recorded; `validate` and `status` show warnings
         let present = changes.filter { $0.kind != .deleted }.map(\.path)
         let diagnostics = validator.validate(paths: present)
         // Personal data would stay in git history forever; a huge file would bloat every clone.

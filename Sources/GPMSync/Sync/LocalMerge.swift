@@ -28,7 +28,7 @@ enum LocalMerge {
             return Outcome(changed: true, conflicts: [], diff: try Committer.semanticDiff(repo, from: ourTree, to: theirTree))
         }
         let result = try RecordMerger(git: git).merge(ours: ours, theirs: theirs)
-        let tree = try git.writeTree(result.tree)
+        let tree = try result.write(git)
         let recorded = result.conflicts.map {
             RecordedConflict(path: $0.path, key: $0.conflict.key, field: $0.conflict.field, ancestor: $0.conflict.ancestor,
                              local: $0.conflict.local, central: $0.conflict.central, localCommit: ours.hex, centralCommit: theirs.hex)

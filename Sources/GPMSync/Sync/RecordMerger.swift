@@ -11,15 +11,21 @@ public struct RecordMerger {
     public init(git: Repository) { self.git = git }
 
     public struct Result {
-        public var tree: [String: TreeEntry]
+        /// Our tree, and what the merge changes in it.
+        var ourTree: ObjectID
+        var changes: [String: TreeEntry?]
         public var conflicts: [(path: String, conflict: CellConflict)]
+
+        /// Writes the merged tree (only the changed paths are rewritten).
+        public func write(_ git: Repository) throws -> ObjectID { try git.updateTree(ourTree, changes: changes) }
     }
 
     /// Merges `theirs` (central's side) into `ours` (the local side). `package` gives the schemas.
     public func merge(ours: ObjectID, theirs: ObjectID) throws -> Result {
         let base = try git.mergeBase(ours, theirs)
         let baseTree = try base.map { try git.treeEntries(try git.commit($0).tree) } ?? [:]
-        let ourTree = try git.treeEntries(try git.commit(ours).tree)
+        let ourTreeID = try git.commit(ours).tree
+        let ourTree = try git.treeEntries(ourTreeID)
         let theirTree = try git.treeEntries(try git.commit(theirs).tree)
         let index = try git.mergeCommits(ours: ours, theirs: theirs)
         var tree = index.entries()
@@ -57,7 +63,9 @@ public struct RecordMerger {
             }
             conflicts += result.conflicts.map { (path, $0) }
         }
-        return Result(tree: tree, conflicts: conflicts)
+        var changes: [String: TreeEntry?] = [:]
+        for path in Set(tree.keys).union(ourTree.keys) where tree[path] != ourTree[path] { changes[path] = .some(tree[path]) }
+        return Result(ourTree: ourTreeID, changes: changes, conflicts: conflicts)
     }
 
     /// Line-based merge; when it does not merge cleanly the local version is kept whole.

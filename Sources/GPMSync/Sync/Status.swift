@@ -46,7 +46,7 @@ public struct StatusReport: Codable, Sendable {
         let iso = ISO8601DateFormatter()
         let uncommitted = try git.workingTreeChanges().map(\.path)
         let plan = try SubmissionBuilder.plan(repo)
-        let diff = plan.map { $0.diff(git) } ?? SemanticDiff(files: [])
+        let diff = try plan.map { try $0.diff(git) } ?? SemanticDiff(files: [])
         var hidden: [ObjectID] = []
         if let m = try git.reference(DataRepository.centralMainRef) { hidden.append(m) }
         if let org = repo.orgUnit, let c = try git.reference(SubmissionBuilder.contribRef(org)) { hidden.append(c) }

@@ -18,26 +18,34 @@ enum SubmissionBuilder {
     static func contribRef(_ org: String) -> String { "refs/remotes/central/contrib/\(org)" }
     static let pendingRef = "refs/gpmsync/submission"
 
-    /// What a submission would carry now, computed without writing anything.
+    /// What a submission would carry now, computed without writing anything. Only the municipality's own
+    /// folder is read; the rest of the tree is central's `main` as it stands.
     struct Plan {
         var parents: [ObjectID]
-        /// What central last received from this municipality (the previous submission, else main).
-        var previousTree: [String: TreeEntry]
-        var tree: [String: TreeEntry]
+        var mainTree: ObjectID
+        /// The own folder as central's `main` has it, as central last received it, and as it would be now.
+        var mainOwn: [String: TreeEntry]
+        var previousOwn: [String: TreeEntry]
+        var desiredOwn: [String: TreeEntry]
         var heldBack: [Diagnostic]
-        var prefix: String
 
-        var isEmpty: Bool {
-            let mine = { (t: [String: TreeEntry]) in t.filter { $0.key.hasPrefix(prefix) } }
-            return mine(tree) == mine(previousTree)
-        }
+        var isEmpty: Bool { desiredOwn == previousOwn }
 
         /// The records the submission would change.
-        func diff(_ git: Repository) -> SemanticDiff {
-            let old = TreeSource(repository: git, entries: previousTree), new = TreeSource(repository: git, entries: tree)
-            let paths = Set(previousTree.keys).union(tree.keys).filter { $0.hasPrefix(prefix) && previousTree[$0] != tree[$0] }.sorted()
-            let package = new.bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) }
+        func diff(_ git: Repository) throws -> SemanticDiff {
+            let old = TreeSource(repository: git, entries: previousOwn), new = TreeSource(repository: git, entries: desiredOwn)
+            let paths = Set(previousOwn.keys).union(desiredOwn.keys).filter { previousOwn[$0] != desiredOwn[$0] }.sorted()
+            let package = try TreeSource(repository: git, tree: mainTree).bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) }
             return SemanticDiff.between(old: old, new: new, paths: paths, package: package)
+        }
+
+        /// Central's `main` tree with the own folder as desired.
+        func tree(_ git: Repository) throws -> ObjectID {
+            var changes: [String: TreeEntry?] = [:]
+            for path in Set(mainOwn.keys).union(desiredOwn.keys) where mainOwn[path] != desiredOwn[path] {
+                changes[path] = .some(desiredOwn[path])
+            }
+            return try git.updateTree(mainTree, changes: changes)
         }
     }
 
@@ -49,24 +57,25 @@ enum SubmissionBuilder {
         let contribTip = try git.reference(contribRef(org))
         let centralMain = try git.reference(DataRepository.centralMainRef)
         guard let head = try git.headCommit(), let first = contribTip ?? centralMain else { return nil }
-        let prefix = "municipalities/\(org)/"
-        let mainTree = try git.treeEntries(try git.commit(centralMain ?? first).tree)
-        let previousTree = try contribTip.map { try git.treeEntries(try git.commit($0).tree) } ?? mainTree
-        let localTree = try git.treeEntries(try git.commit(head).tree)
-        let local = TreeSource(repository: git, entries: localTree)
-        let changed = Set(localTree.keys).union(previousTree.keys).filter { $0.hasPrefix(prefix) && localTree[$0] != previousTree[$0] }
+        let folder = "municipalities/\(org)"
+        let mainTree = try git.commit(centralMain ?? first).tree
+        let localTree = try git.commit(head).tree
+        let mainOwn = try git.treeEntries(mainTree, under: folder)
+        let previousOwn = try contribTip.map { try git.treeEntries(try git.commit($0).tree, under: folder) } ?? mainOwn
+        let localOwn = try git.treeEntries(localTree, under: folder)
+        let changed = Set(localOwn.keys).union(previousOwn.keys).filter { localOwn[$0] != previousOwn[$0] }
         // Unresolved conflicts make their file invalid: it cannot be submitted until a person decides.
-        var validator = Validator(source: local)
+        var validator = Validator(source: try TreeSource(repository: git, tree: localTree))
         validator.conflicts = ConflictStore(repository: repo).counts()
+        validator.checkOutliers = false  // warnings never hold a file back
         let diagnostics = validator.validate(paths: changed.sorted())
         let invalid = Set(diagnostics.filter(\.isError).map(\.path))
-        var tree = mainTree.filter { !$0.key.hasPrefix(prefix) }
-        for (path, entry) in previousTree where path.hasPrefix(prefix) { tree[path] = entry }
-        for path in changed where !invalid.contains(path) { tree[path] = localTree[path] }
+        var desiredOwn = previousOwn
+        for path in changed where !invalid.contains(path) { desiredOwn[path] = localOwn[path] }
         var parents = [first]
         if let contribTip, let centralMain, !(try git.isAncestor(centralMain, of: contribTip)) { parents.append(centralMain) }
-        return Plan(parents: parents, previousTree: previousTree, tree: tree,
-                    heldBack: diagnostics.filter { invalid.contains($0.path) && $0.isError }, prefix: prefix)
+        return Plan(parents: parents, mainTree: mainTree, mainOwn: mainOwn, previousOwn: previousOwn, desiredOwn: desiredOwn,
+                    heldBack: diagnostics.filter { invalid.contains($0.path) && $0.isError })
     }
 
     /// Writes the submission commit (under `refs/gpmsync/submission`, for the push), nil when there is
@@ -75,10 +84,9 @@ enum SubmissionBuilder {
         guard let plan = try plan(repo) else { return (nil, []) }
         guard !plan.isEmpty else { return (nil, plan.heldBack) }
         let git = repo.git
-        let diff = plan.diff(git)
-        let treeID = try git.writeTree(plan.tree)
+        let diff = try plan.diff(git)
         let message = "\(repo.orgUnit ?? ""): \(diff.summary())\n\n\(diff.text())"
-        let commit = try git.createCommit(tree: treeID, parents: plan.parents, message: message, author: repo.signature())
+        let commit = try git.createCommit(tree: try plan.tree(git), parents: plan.parents, message: message, author: repo.signature())
         try git.setReference(pendingRef, to: commit, message: "sync: submission")
         return (Submission(commit: commit, diff: diff, heldBack: plan.heldBack), plan.heldBack)
     }
