@@ -166,7 +166,7 @@ public struct Benchmarks {
         }
         let cliCopy = workspace + "/central-cli.git"
         try? FileManager.default.removeItem(atPath: cliCopy)
-        try Measure.shell("cp -r \(served.central) \(cliCopy)", in: workspace)
+        try Measure.shell("cp -r \(served.central) \(cliCopy) && rm -f \(cliCopy)/hooks/pre-receive", in: workspace)
         let (_, ours) = try Measure.time { try Measure.shell("\(binary) central process --central \(served.central) >/dev/null", in: workspace) }
         let merged = try Measure.shell("git rev-list --count --merges main", in: served.central).trimmingCharacters(in: .whitespacesAndNewlines)
         let work = workspace + "/central-cli-work"

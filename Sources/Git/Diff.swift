@@ -7,6 +7,8 @@ public struct TreeChange: Sendable, Hashable {
     public var kind: Kind
     public var oldID: ObjectID?
     public var newID: ObjectID?
+    /// The new side's file mode (0 when deleted).
+    public var newMode: UInt32 = 0
 }
 
 extension Repository {
@@ -42,7 +44,8 @@ extension Repository {
                 path: String(cString: (kind == .deleted ? d.old_file.path : d.new_file.path)!),
                 kind: kind,
                 oldID: oldID.isZero ? nil : oldID,
-                newID: newID.isZero ? nil : newID))
+                newID: newID.isZero ? nil : newID,
+                newMode: UInt32(d.new_file.mode)))
         }
         return result
     }

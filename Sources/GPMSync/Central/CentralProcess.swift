@@ -27,7 +27,8 @@ public enum CentralProcess {
                 outcomes.append(Outcome(org: org, tip: tip.hex, state: .approved, errors: 0, warnings: 0, merged: true))
                 continue
             }
-            let diagnostics = try ContributionCheck.validate(session.git, tip: tip, main: main, orgUnit: org)
+            // Outliers need twelve earlier periods per file: reviewers get them from `review show`.
+            let diagnostics = try ContributionCheck.validate(session.git, tip: tip, main: main, orgUnit: org, outliers: false)
             let errors = diagnostics.filter(\.isError).count
             var state: ReviewNote.State = errors > 0 ? .invalid : .received
             var merged = false

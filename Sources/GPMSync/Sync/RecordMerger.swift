@@ -2,9 +2,11 @@ import Foundation
 import GPMCore
 import Git
 
-/// The record-aware merge of two commits: libgit2's `git_merge_commits` first, then every path both sides
-/// changed is merged again by meaning (a clean text merge of a CSV can still be wrong): tables by primary
-/// key and cell, documents by front-matter field and body line, GPM-owned files following central.
+/// The record-aware merge of two commits. Paths are merged three-way from the two tree diffs against the
+/// common ancestor; every path both sides changed is merged by meaning (a clean text merge of a CSV can
+/// still be wrong): tables by primary key and cell, documents by front-matter field and body line (libgit2's
+/// `git_merge_file`), GPM-owned files following central. `git_merge_commits` is not used here: it builds an
+/// index of the whole tree, which at Marmara scale (thousands of files) costs more than all the rest.
 public struct RecordMerger {
     let git: Repository
 
@@ -20,28 +22,31 @@ public struct RecordMerger {
         public func write(_ git: Repository) throws -> ObjectID { try git.updateTree(ourTree, changes: changes) }
     }
 
-    /// Merges `theirs` (central's side) into `ours` (the local side). `package` gives the schemas.
+    /// Merges `theirs` (central's side) into `ours` (the local side).
     public func merge(ours: ObjectID, theirs: ObjectID) throws -> Result {
         let base = try git.mergeBase(ours, theirs)
-        let baseTree = try base.map { try git.treeEntries(try git.commit($0).tree) } ?? [:]
-        let ourTreeID = try git.commit(ours).tree
-        let ourTree = try git.treeEntries(ourTreeID)
-        let theirTree = try git.treeEntries(try git.commit(theirs).tree)
-        let index = try git.mergeCommits(ours: ours, theirs: theirs)
-        var tree = index.entries()
-        // Paths libgit2 could not merge start from our side; the loop below decides them.
-        for c in try index.conflicts() { if let o = c.ours { tree[c.path] = o } else { tree[c.path] = nil } }
-        let source = TreeSource(repository: git, entries: theirTree)
-        let package = source.bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) }
+        let baseTree = try base.map { try git.commit($0).tree }
+        let ourTree = try git.commit(ours).tree, theirTree = try git.commit(theirs).tree
+        func changes(_ to: ObjectID) throws -> [String: TreeEntry?] {
+            var out: [String: TreeEntry?] = [:]
+            for c in try git.diff(from: baseTree, to: to) {
+                out[c.path] = .some(c.newID.map { TreeEntry(id: $0, mode: c.newMode) })
+            }
+            return out
+        }
+        let ourChanges = try changes(ourTree), theirChanges = try changes(theirTree)
+        let package = try TreeSource(repository: git, tree: theirTree).bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) }
+        var result: [String: TreeEntry?] = [:]
         var conflicts: [(String, CellConflict)] = []
-        for path in Set(ourTree.keys).union(theirTree.keys).sorted() {
-            let b = baseTree[path], o = ourTree[path], t = theirTree[path]
-            guard o != t, o != b, t != b else { continue }
+        for (path, t) in theirChanges.sorted(by: { $0.key < $1.key }) {
+            guard let o = ourChanges[path] else { result[path] = .some(t); continue }
+            guard o != t else { continue }
             let location = RepositoryPath(path)
             if location.isGPMOwned {
-                tree[path] = t
+                result[path] = .some(t)
                 continue
             }
+            let b = try baseTree.flatMap { try git.entry(at: path, inTree: $0) }
             let bb = try b.map { try git.readBlob($0.id) }, ob = try o.map { try git.readBlob($0.id) }, tb = try t.map { try git.readBlob($0.id) }
             var merged: FileMerge?
             switch location {
@@ -55,17 +60,12 @@ public struct RecordMerger {
                 break
             }
             if merged == nil { merged = try textMerge(base: bb, local: ob, central: tb) }
-            let result = merged!
-            if let bytes = result.bytes {
-                tree[path] = TreeEntry(id: try git.writeBlob(bytes), mode: o?.mode ?? t?.mode ?? 0o100644)
-            } else {
-                tree[path] = nil
-            }
-            conflicts += result.conflicts.map { (path, $0) }
+            let file = merged!
+            let entry = try file.bytes.map { TreeEntry(id: try git.writeBlob($0), mode: o?.mode ?? t?.mode ?? 0o100644) }
+            if entry != o { result[path] = .some(entry) }
+            conflicts += file.conflicts.map { (path, $0) }
         }
-        var changes: [String: TreeEntry?] = [:]
-        for path in Set(tree.keys).union(ourTree.keys) where tree[path] != ourTree[path] { changes[path] = .some(tree[path]) }
-        return Result(ourTree: ourTreeID, changes: changes, conflicts: conflicts)
+        return Result(ourTree: ourTree, changes: result, conflicts: conflicts)
     }
 
     /// Line-based merge; when it does not merge cleanly the local version is kept whole.
