@@ -178,4 +178,55 @@ public struct Benchmarks {
         report(String(format: "%d contributions × 4 files: gpmsync central process (validate, note, merge) %.2f s (%@ merges); git CLI merge loop %.2f s; ratio %.2f",
                       orgs.count, ours, merged, theirs, ours / theirs))
     }
+
+    // MARK: Daemon
+
+    /// Latency from a file's rename to its arrival on central (default debounce), idle CPU and resident
+    /// memory of the daemon on the Marmara-scale tree.
+    public func daemon(rounds: Int = 3) throws {
+        let orgs = CSV.parse(Array(CentralSetup.templateFiles["codelists/org_units.csv"]!.utf8)).rows.map { $0.fields[0] }
+        let org = orgs[0]
+        let served = try Served(workspace: workspace, tree: tree, binary: binary, users: [("bench-a", org)])
+        defer { served.stop() }
+        let clone = workspace + "/clone-daemon"
+        try? FileManager.default.removeItem(atPath: clone)
+        try Measure.shell("\(binary) init \(clone) --org-unit \(org) --central \(served.urls["bench-a"]!) --user bench-a >/dev/null", in: workspace)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = ["daemon", "--repo", clone]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { kill(p.processIdentifier, SIGTERM); p.waitUntilExit() }
+        let central = served.central
+        func contribTip() -> String { (try? Measure.shell("git rev-parse -q --verify refs/heads/contrib/\(org) || true", in: central)) ?? "" }
+        // Settled: the first sync has pushed the profile.
+        let settleDeadline = Date().addingTimeInterval(60)
+        while contribTip().isEmpty && Date() < settleDeadline { usleep(50_000) }
+        var latencies: [Double] = []
+        for round in 0..<rounds {
+            let before = contribTip()
+            let file = "\(clone)/municipalities/\(org)/data/services/2025-12.csv"
+            var text = try String(contentsOfFile: file, encoding: .utf8)
+            text = text.replacingOccurrences(of: ",service_log,,\n", with: ",service_log,,d\(round)\n", options: [], range: text.range(of: ",service_log,,\n"))
+            let tmp = file + ".tmp"
+            try text.write(toFile: tmp, atomically: false, encoding: .utf8)
+            let start = Date()
+            rename(tmp, file)
+            while contribTip() == before && Date().timeIntervalSince(start) < 60 { usleep(20_000) }
+            latencies.append(Date().timeIntervalSince(start))
+        }
+        func cpuTicks() -> Double {
+            let stat = (try? String(contentsOfFile: "/proc/\(p.processIdentifier)/stat", encoding: .utf8)) ?? ""
+            let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+            return fields.count > 12 ? (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0) : 0
+        }
+        let t0 = cpuTicks()
+        let idle = 10.0
+        usleep(UInt32(idle * 1_000_000))
+        let cpu = (cpuTicks() - t0) / Double(sysconf(Int32(_SC_CLK_TCK))) / idle * 100
+        let status = (try? String(contentsOfFile: "/proc/\(p.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }.map { String($0.dropFirst(6)).trimmingCharacters(in: .whitespaces) } ?? "?"
+        report(String(format: "daemon: rename → on central (debounce 2 s) median %.2f s of %d; idle CPU %.2f%% over %.0f s; resident memory %@",
+                      Measure.median(latencies), rounds, cpu, idle, rss))
+    }
 }

@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks at Marmara scale against frictionless-py and the git CLI, measured in the same run.")
 
-    @Argument(help: "What to measure: all, generate, validate, sync, central.")
+    @Argument(help: "What to measure: all, generate, validate, sync, central, daemon.")
     var what: String = "all"
 
     @Option(help: "Workspace folder (the generated tree is kept there).")
@@ -26,5 +26,6 @@ struct BenchCommand: ParsableCommand {
         if what == "all" || what == "validate" { try bench.validation() }
         if what == "all" || what == "sync" { try bench.sync() }
         if what == "all" || what == "central" { try bench.central(contributions: municipalities) }
+        if what == "all" || what == "daemon" { try bench.daemon() }
     }
 }
