@@ -20,6 +20,21 @@ public enum PreReceive {
         public var text: String { "refused \(rule)\(path.map { " \($0)" } ?? ""): \(en) / \(tr)" }
     }
 
+    /// The hook: reads the updates git passes on stdin, checks them in the repository the environment names
+    /// (a push's objects are in quarantine until the hook accepts). Returns the refusal text, nil to accept.
+    public static func runHook(input: String, environment: [String: String]) -> String? {
+        let git: Repository
+        do { git = try Repository.openFromEnvironment() } catch {
+            return "cannot open the repository: \(error.message)"
+        }
+        do {
+            try check(git, updates: parse(input), user: pusher(environment))
+            return nil
+        } catch {
+            return error.text
+        }
+    }
+
     public static func parse(_ input: String) -> [Update] {
         input.split(separator: "\n").compactMap { line in
             let f = line.split(separator: " ")

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import GPMCore
 import GPMSync
-import Git
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -82,16 +81,8 @@ struct PreReceiveHook: ParsableCommand {
 
     func run() throws {
         let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        let updates = PreReceive.parse(input)
-        let git: Repository
-        do { git = try Repository.openFromEnvironment() } catch {
-            FileHandle.standardError.write(Data("gpmsync: cannot open the repository: \(error.message)\n".utf8))
-            throw ExitCode(2)
-        }
-        do {
-            try PreReceive.check(git, updates: updates, user: PreReceive.pusher(ProcessInfo.processInfo.environment))
-        } catch {
-            FileHandle.standardError.write(Data("gpmsync: \(error.text)\n".utf8))
+        if let refusal = PreReceive.runHook(input: input, environment: ProcessInfo.processInfo.environment) {
+            FileHandle.standardError.write(Data("gpmsync: \(refusal)\n".utf8))
             throw ExitCode(1)
         }
     }
