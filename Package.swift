@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "GPMCoreTests", dependencies: ["GPMCore", "TestSupport"]),
         .testTarget(name: "GPMSyncTests", dependencies: ["GPMSync", "GPMCore", "Git", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["GPMSync"], path: "Tests/TestSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -57,25 +57,30 @@ public func startSilentListener() throws -> ServerProcess {
     return try ServerProcess("/usr/bin/python3", ["-c", script], port: port)
 }
 
-/// Starts a program and returns its pid, for killing it at a chosen instant.
-public func spawn(_ executable: String, _ arguments: [String], in directory: String) throws -> pid_t {
+/// Starts a program and returns its pid, for killing it at a chosen instant: no inherited descriptors
+/// beyond stdio, default signal handling, output to /dev/null.
+public func spawn(_ executable: String, _ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> pid_t {
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
+    let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     closeInheritedDescriptors(&actions)
-    let previous = FileManager.default.currentDirectoryPath
-    FileManager.default.changeCurrentDirectoryPath(directory)
-    defer { FileManager.default.changeCurrentDirectoryPath(previous) }
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
     resetSignals(&attributes)
+    let previous = FileManager.default.currentDirectoryPath
+    FileManager.default.changeCurrentDirectoryPath(directory)
+    defer { FileManager.default.changeCurrentDirectoryPath(previous) }
     var pid: pid_t = 0
-    let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+    let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
     guard rc == 0 else { throw TestFailure("cannot spawn \(executable): \(rc)") }
     return pid
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GPMSync
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -71,18 +72,7 @@ public struct TestFailure: Error, CustomStringConvertible {
 }
 
 /// A port on loopback that was free a moment ago.
-public func freePort() -> UInt16 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = 0
-    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    return UInt16(bigEndian: addr.sin_port)
-}
+public func freePort() -> UInt16 { Loopback.freePort() }
 
 /// Polls `condition` until it holds or the deadline passes; no fixed sleeps.
 public func waitUntil(timeout: Duration = .seconds(20), _ condition: () throws -> Bool) rethrows -> Bool {
@@ -95,16 +85,7 @@ public func waitUntil(timeout: Duration = .seconds(20), _ condition: () throws -
 }
 
 /// Whether something accepts TCP connections on the loopback port.
-public func isListening(_ port: UInt16) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = port.bigEndian
-    return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 } }
-}
+public func isListening(_ port: UInt16) -> Bool { Loopback.isListening(port) }
 
 /// A background server process killed when the value goes away. Spawned with posix_spawn rather than
 /// Foundation's Process: a daemon that closes its inherited descriptors at start (sshd does) makes
@@ -115,26 +96,7 @@ public final class ServerProcess {
     private var stopped = false
 
     public init(_ executable: String, _ arguments: [String], port: UInt16, environment: [String: String] = [:]) throws {
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        closeInheritedDescriptors(&actions)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        resetSignals(&attributes)
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw TestFailure("cannot start \(executable): \(rc)") }
-        pid = child
+        pid = try spawn(executable, arguments, in: FileManager.default.currentDirectoryPath, environment: environment)
         self.port = port
         guard waitUntil({ isListening(port) }) else {
             stop()

@@ -16,7 +16,7 @@ final class DemoServer {
     /// Starts (or restarts on the same port) the daemon serving `user`; returns the URL of `central.git`.
     @discardableResult
     func start(_ user: String) throws -> String {
-        let port = daemons[user]?.port ?? Self.freePort()
+        let port = daemons[user]?.port ?? Loopback.freePort()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.daemonBinary!)
         p.arguments = ["--reuseaddr", "--export-all", "--enable=receive-pack", "--listen=127.0.0.1", "--port=\(port)",
@@ -29,7 +29,7 @@ final class DemoServer {
         try p.run()
         daemons[user] = (p, port)
         let deadline = Date().addingTimeInterval(10)
-        while !Self.isListening(port) {
+        while !Loopback.isListening(port) {
             guard Date() < deadline else { throw GPMError(.usage, en: "git daemon did not start", tr: "git daemon başlamadı") }
             usleep(10_000)
         }
@@ -44,14 +44,17 @@ final class DemoServer {
         // SIGKILL: a parent may hand down a mask that blocks SIGTERM, and a git daemon has nothing to save.
         kill(d.process.processIdentifier, SIGKILL)
         d.process.waitUntilExit()
-        while Self.isListening(d.port) { usleep(10_000) }
+        while Loopback.isListening(d.port) { usleep(10_000) }
     }
 
     func stopAll() { for user in daemons.keys { stop(user) } }
 
     deinit { stopAll() }
+}
 
-    static func freePort() -> UInt16 {
+/// TCP on 127.0.0.1: a port free a moment ago, and whether something listens on a port.
+public enum Loopback {
+    public static func freePort() -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
@@ -63,7 +66,7 @@ final class DemoServer {
         return UInt16(bigEndian: addr.sin_port)
     }
 
-    static func isListening(_ port: UInt16) -> Bool {
+    public static func isListening(_ port: UInt16) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
