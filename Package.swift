@@ -63,7 +63,6 @@ let package = Package(
         ),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "GPMCoreTests", dependencies: ["GPMCore", "TestSupport"]),
-        .testTarget(name: "GPMSyncTests", dependencies: ["GPMSync", "GPMCore", "Git", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         .target(name: "TestSupport", dependencies: ["GPMSync"], path: "Tests/TestSupport"),
     ],
