@@ -2,6 +2,7 @@ import Foundation
 import GPMSync
 import Hummingbird
 import Logging
+import Metrics
 import Prometheus
 import ServiceLifecycle
 
@@ -24,10 +25,10 @@ enum StatusServer {
         router.get("metrics") { _, _ -> Response in
             // Values read at scrape time: the outbox and the conflicts as they are now.
             if let repo = try? DataRepository(path: root), let status = try? StatusReport.build(repo) {
-                registry.makeGauge(name: "gpmsync_outbox_files").set(Double(status.outbox.files.count))
-                registry.makeGauge(name: "gpmsync_outbox_commits").set(Double(status.outbox.commits))
-                registry.makeGauge(name: "gpmsync_conflicts").set(Double(status.conflicts.count))
-                registry.makeGauge(name: "gpmsync_validation_errors").set(Double(status.invalid.count))
+                Gauge(label: "gpmsync_outbox_files").record(status.outbox.files.count)
+                Gauge(label: "gpmsync_outbox_commits").record(status.outbox.commits)
+                Gauge(label: "gpmsync_conflicts").record(status.conflicts.count)
+                Gauge(label: "gpmsync_validation_errors").record(status.invalid.count)
             }
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)

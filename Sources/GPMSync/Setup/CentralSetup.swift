@@ -21,7 +21,7 @@ public enum CentralSetup {
             try config.set("receive.denyDeletes", "false")
             try HookInstaller.install("pre-receive", gitDirectory: repo.gitDirectory)
             // Served over git:// by `git daemon` without --export-all too.
-            FileManager.default.createFile(atPath: repo.gitDirectory + "git-daemon-export-ok", contents: Data())
+            _ = FileManager.default.createFile(atPath: repo.gitDirectory + "git-daemon-export-ok", contents: Data())
         } catch let e as GitError {
             try? FileManager.default.removeItem(atPath: path)
             throw GPMError(.usage, en: "cannot create the central repository: \(e.message)", tr: "merkez depo oluşturulamadı: \(e.message)")

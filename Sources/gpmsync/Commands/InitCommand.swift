@@ -40,8 +40,8 @@ struct InitCommand: ParsableCommand {
             print(options.language == .tr
                   ? "\(directory): \(orgUnit) için veri deposu hazır"
                   : "\(directory): data repository ready for \(orgUnit)")
-        } catch let e as GPMError {
-            throw fail(e, options.language)
+        } catch {
+            throw fail(error, options.language)
         }
     }
 }
@@ -67,8 +67,8 @@ struct CentralInitCommand: ParsableCommand {
         do {
             try CentralSetup.create(at: directory)
             print(options.language == .tr ? "\(directory): merkez depo hazır" : "\(directory): central repository ready")
-        } catch let e as GPMError {
-            throw fail(e, options.language)
+        } catch {
+            throw fail(error, options.language)
         }
     }
 }

@@ -5,7 +5,7 @@ import GPMSync
 
 /// Opens the clone named by the options, turning failures into the SPEC's exit codes.
 func openClone(_ options: RepositoryOptions) throws -> DataRepository {
-    do { return try DataRepository(path: options.root) } catch let e as GPMError { throw fail(e, options.language) }
+    do { return try DataRepository(path: options.root) } catch { throw fail(error, options.language) }
 }
 
 func say(_ language: Language, _ en: String, _ tr: String) { print(language == .tr ? tr : en) }
