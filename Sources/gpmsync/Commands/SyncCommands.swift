@@ -14,6 +14,15 @@ func printDiagnostics(_ diagnostics: [Diagnostic], _ language: Language) {
     for d in diagnostics { print("  " + d.formatted(language)) }
 }
 
+/// What a commit recorded and what it left out, as `commit` and `sync` both tell it.
+func printCommit(_ outcome: CommitOutcome, _ lang: Language) {
+    if let c = outcome.commit { say(lang, "recorded \(c.short): \(outcome.summary)", "kaydedildi \(c.short): \(outcome.summary)") }
+    if !outcome.heldBack.isEmpty {
+        say(lang, "not recorded (personal data or too large; fix the file):", "kaydedilmedi (kişisel veri veya çok büyük; dosyayı düzeltin):")
+        printDiagnostics(outcome.heldBack, lang)
+    }
+}
+
 struct CommitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "commit",
@@ -29,15 +38,8 @@ struct CommitCommand: ParsableCommand {
         let lang = options.language
         do {
             let outcome = try Locks.withExclusive(repo) { try Committer.commit(repo, message: message) }
-            if let c = outcome.commit {
-                say(lang, "recorded \(c.short): \(outcome.summary)", "kaydedildi \(c.short): \(outcome.summary)")
-            } else {
-                say(lang, "nothing to record", "kaydedilecek değişiklik yok")
-            }
-            if !outcome.heldBack.isEmpty {
-                say(lang, "not recorded (personal data or too large; fix the file):", "kaydedilmedi (kişisel veri veya çok büyük; dosyayı düzeltin):")
-                printDiagnostics(outcome.heldBack, lang)
-            }
+            if outcome.commit == nil { say(lang, "nothing to record", "kaydedilecek değişiklik yok") }
+            printCommit(outcome, lang)
             if !outcome.invalid.isEmpty {
                 say(lang, "recorded locally but held back from submission until fixed:", "yerelde kaydedildi, düzeltilene kadar gönderilmeyecek:")
                 printDiagnostics(outcome.invalid, lang)
@@ -68,11 +70,7 @@ struct SyncCommand: ParsableCommand {
         } catch let e as GPMError {
             throw fail(e, lang)
         }
-        if let c = report.committed?.commit { say(lang, "recorded \(c.short): \(report.committed!.summary)", "kaydedildi \(c.short): \(report.committed!.summary)") }
-        if let held = report.committed?.heldBack, !held.isEmpty {
-            say(lang, "not recorded (personal data or too large):", "kaydedilmedi (kişisel veri veya çok büyük):")
-            printDiagnostics(held, lang)
-        }
+        if let committed = report.committed { printCommit(committed, lang) }
         if !report.received.isEmpty {
             say(lang, "received from central:", "merkezden gelenler:")
             print(report.received.text(), terminator: "")
