@@ -55,7 +55,11 @@ public struct StatusReport: Codable, Sendable {
         let counts = diff.counts
         let outbox = Outbox(commits: commits, files: diff.files.map(\.path), rowsAdded: counts.added,
                             rowsRemoved: counts.removed, rowsChanged: counts.changed)
-        let invalid = repo.workingTreeValidator().validateAll().filter(\.isError)
+        // Only what this clone's staff can fix: their own folder and their uncommitted files (the whole tree
+        // holds every municipality's data, thousands of files, none of it theirs to change).
+        let validator = repo.workingTreeValidator()
+        let own = repo.orgUnit.map { org in validator.source.files().map(\.path).filter { $0.hasPrefix("municipalities/\(org)/") } } ?? []
+        let invalid = validator.validate(paths: Array(Set(own + uncommitted)).sorted()).filter(\.isError)
         let conflicts = ConflictStore(repository: repo).load()
         var submissions: [SubmissionOutcome] = []
         if let org = repo.orgUnit, let tip = try git.reference(SubmissionBuilder.contribRef(org)) {
