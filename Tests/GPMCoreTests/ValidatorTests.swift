@@ -147,3 +147,48 @@ final class ValidatorTests: XCTestCase {
         XCTAssertEqual(rules, ["missing-field@1", "missing-section@17", "pii-email@18", "pii-phone@18"], "\(rules)")
     }
 }
+
+final class OutlierTests: XCTestCase {
+    let today = ISO8601DateFormatter().date(from: "2026-11-25T12:00:00Z")!
+
+    func write(_ root: String, _ period: String, _ count: Int) throws {
+        try TestSupport.write(ValidatorTests.residentsHeader + "TP,SYR,F,ALL,\(count),admin_register,,\n",
+                              to: root + "/municipalities/34-kadikoy/data/residents/\(period).csv")
+    }
+
+    func outliers(_ root: String, _ period: String) -> [Diagnostic] {
+        Validator(source: DirectorySource(root: root), today: today)
+            .validate(paths: ["municipalities/34-kadikoy/data/residents/\(period).csv"]).filter { $0.rule == "outlier" }
+    }
+
+    func testHalfAgainOnThePeriodBefore() throws {
+        let dir = TemporaryDirectory()
+        let root = try templateCopy(dir)
+        try write(root, "2025Q1", 100)
+        try write(root, "2025Q2", 160)
+        XCTAssertEqual(outliers(root, "2025Q2").map(\.line), [2])
+        XCTAssertEqual(outliers(root, "2025Q2").first?.severity, .warning)
+        try write(root, "2025Q2", 140)
+        XCTAssertEqual(outliers(root, "2025Q2"), [])
+        // With 2025Q2 not filed, 2025Q1 is not "the period before" 2025Q3.
+        try FileManager.default.removeItem(atPath: root + "/municipalities/34-kadikoy/data/residents/2025Q2.csv")
+        try write(root, "2025Q3", 160)
+        XCTAssertEqual(outliers(root, "2025Q3"), [])
+    }
+
+    func testModifiedZScoreAgainstTwelvePeriods() throws {
+        let dir = TemporaryDirectory()
+        let root = try templateCopy(dir)
+        let history = [100, 104, 98, 101, 97, 103, 99, 102]
+        var period = Period("2023Q1")!
+        var periods: [String] = []
+        for _ in history { periods.append(period.description); period = Period("\(period.year + (period.part == 4 ? 1 : 0))Q\(period.part % 4 + 1)")! }
+        for (p, v) in zip(periods, history) { try write(root, p, v) }
+        // 140 is within 50 % of the period before (102) but far from the series' median.
+        try write(root, period.description, 140)
+        XCTAssertEqual(outliers(root, period.description).count, 1)
+        XCTAssertTrue(outliers(root, period.description).first?.message.en.contains("z-score") ?? false)
+        try write(root, period.description, 101)
+        XCTAssertEqual(outliers(root, period.description), [])
+    }
+}

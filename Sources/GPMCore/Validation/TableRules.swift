@@ -246,17 +246,19 @@ struct OutlierRule {
     let dataset: Dataset
     let rows: [TypedRow]
 
-    func check(history: [IndexedTable]) -> [Diagnostic] {
-        guard !history.isEmpty else { return [] }
+    /// `history[0]` is the period just before, `history[11]` twelve periods before; nil where none was filed.
+    func check(history: [IndexedTable?]) -> [Diagnostic] {
+        guard history.contains(where: { $0 != nil }) else { return [] }
         let measures = dataset.schema.measures
-        let past = history.map(\.byKey)
         var out: [Diagnostic] = []
         for row in rows {
             let id = row.id
+            // The same cell's row in each earlier period, looked up once for all measures.
+            let past = history.map { $0?.byKey[id] }
             for (m, field) in measures.enumerated() {
                 guard let v = row.measures[m] else { continue }
-                let series = past.compactMap { $0[id]?.measures[m] ?? nil }
-                if let previous = past.first?[id]?.measures[m] ?? nil, previous > 0 {
+                let series = past.compactMap { $0?.measures[m] ?? nil }
+                if let previous = (past.first ?? nil)?.measures[m] ?? nil, previous > 0 {
                     let change = Double(v - previous) / Double(previous)
                     if abs(change) > 0.5 {
                         out.append(Diagnostic(path: path, line: row.line, field: field.name, rule: "outlier", severity: .warning,

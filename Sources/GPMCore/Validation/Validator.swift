@@ -127,15 +127,15 @@ public struct Validator: Sendable {
         return out
     }
 
-    /// The same municipality's tables of the 12 periods before `period` (nearest first), absent ones skipped.
-    func history(org: String, dataset: Dataset, before period: Period) -> [IndexedTable] {
-        var result: [IndexedTable] = []
+    /// The same municipality's tables of the 12 periods before `period`, nearest first, nil where absent.
+    func history(org: String, dataset: Dataset, before period: Period) -> [IndexedTable?] {
+        var result: [IndexedTable?] = []
         var p = period
         for _ in 0..<12 {
             p = p.previous
             let path = "municipalities/\(org)/data/\(dataset.name)/\(p).csv"
             if let table = readTables.table(path) { result.append(table); continue }
-            guard let bytes = source.bytes(at: path) else { continue }
+            guard let bytes = source.bytes(at: path) else { result.append(nil); continue }
             var rules = TableRules(path: "", dataset: dataset, codeLists: codeLists)
             _ = rules.check(CSV.parse(bytes))
             let table = IndexedTable(rules.typedRows)
