@@ -75,7 +75,7 @@ public struct Benchmarks {
     /// A central repository holding the tree on `main`, served by one git daemon per user.
     final class Served {
         let central: String
-        var daemons: [Process] = []
+        let servers: LoopbackGitServers
         var urls: [String: String] = [:]
 
         init(workspace: String, tree: String, binary: String, users: [(String, String?)], autoAccept: Bool = false) throws {
@@ -86,29 +86,16 @@ public struct Benchmarks {
                 try Measure.shell("\(binary) central grant \(user) --role \(org == nil ? "reviewer" : "municipality") \(org.map { "--org-unit \($0)" } ?? "") --central \(central) >/dev/null", in: workspace)
             }
             if autoAccept { try Measure.shell("git config gpmsync.autoAccept valid", in: central) }
-            // The data arrives as an admin's commit straight into the bare repository (a local push skips hooks).
+            // The data arrives as an admin's commit pushed straight into the bare repository.
             let seed = workspace + "/seed"
             try? FileManager.default.removeItem(atPath: seed)
             try Measure.shell("git clone -q \(central) \(seed) && cp -r \(tree)/municipalities \(seed)/ && cd \(seed) && git add -A && git commit -qm 'Marmara data' --no-verify && git push -q origin main", in: workspace, environment: ["GPMSYNC_USER": "gpm-admin"])
             try FileManager.default.removeItem(atPath: seed)
-            for (user, _) in users {
-                let port = Int.random(in: 20000...40000)
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
-                p.arguments = ["--reuseaddr", "--export-all", "--enable=receive-pack", "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(workspace)", workspace]
-                var env = ProcessInfo.processInfo.environment
-                env["GPMSYNC_USER"] = user
-                env["GPMSYNC_BIN"] = binary
-                p.environment = env
-                p.standardError = FileHandle.nullDevice
-                try p.run()
-                daemons.append(p)
-                urls[user] = "git://127.0.0.1:\(port)/central.git"
-            }
-            usleep(300_000)
+            servers = LoopbackGitServers(base: workspace)
+            for (user, _) in users { urls[user] = try servers.start(user) }
         }
 
-        func stop() { for d in daemons { kill(d.processIdentifier, SIGKILL); d.waitUntilExit() } }
+        func stop() { servers.stopAll() }
     }
 
     /// One changed file, full cycle: `gpmsync sync` against the git CLI doing add, commit, pull, push on an

@@ -47,8 +47,7 @@ public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
     public var isNetwork: Bool {
         if code == .timeout { return true }
         if code == .auth || code == .certificate || code == .pushRejected { return false }
-        // GIT_ERROR_OS = 2, GIT_ERROR_NET = 12, GIT_ERROR_SSH = 23, GIT_ERROR_HTTP = 34
-        return [2, 12, 23, 34].contains(errorClass)
+        return [GIT_ERROR_OS, GIT_ERROR_NET, GIT_ERROR_SSH, GIT_ERROR_HTTP].map { Int32($0.rawValue) }.contains(errorClass)
     }
 }
 

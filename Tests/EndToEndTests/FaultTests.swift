@@ -40,7 +40,7 @@ final class FaultTests: XCTestCase {
     func testConnectionDroppedMidPackInBothDirections() throws {
         let f = try makeFixture()
         let a = try f.clone("a", org: "34-kadikoy", user: "ayse")
-        let port = f.daemons["ayse"]!.port
+        let port = f.port("ayse")
         // Upload cut after 4 KiB of a much larger pack.
         try f.write(a, residents, bigTable(200, seed: 1))
         let up = try startCuttingProxy(target: port, limit: 4096, direction: "up")

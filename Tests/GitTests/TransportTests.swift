@@ -127,9 +127,9 @@ final class TransportTests: XCTestCase {
         }
     }
 
-    func testSilentServerHitsTheDeadlineInCallbacks() throws {
-        // A listener that accepts and then trickles nothing: the deadline is checked by our callbacks only
-        // when libgit2 calls them, so here the error must come from the connection, bounded by the test.
+    /// The deadline as the progress callbacks see it: a transfer past it stops with `.timeout`. (A server
+    /// that never answers calls no callback; that case is the sync's own deadline, in FaultTests.)
+    func testATransferPastItsDeadlineStopsInTheCallbacks() throws {
         let dir = TemporaryDirectory()
         let local = try Repository.create(dir.sub("local"), bare: false)
         let options = TransferOptions(deadline: ContinuousClock.now - .seconds(1))

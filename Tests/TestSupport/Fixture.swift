@@ -1,14 +1,16 @@
 import Foundation
+import GPMSync
 
 /// A central repository with users, one `git daemon` per user (each started with that user's
 /// `GPMSYNC_USER`, so the pre-receive hook knows who pushes), and municipality clones made by the binary.
 public final class Fixture {
     public let dir = TemporaryDirectory("gpmsync-e2e")
     public var central: String { dir.sub("srv/central.git") }
-    public private(set) var daemons: [String: ServerProcess] = [:]
-    private var ports: [String: UInt16] = [:]
+    /// The same per-user servers the demo uses.
+    public let servers: LoopbackGitServers
 
     public init(users: [(name: String, role: String, org: String?)]) throws {
+        servers = LoopbackGitServers(base: dir.sub("srv"))
         try gpmsync(["central", "init", central]).check()
         for u in users {
             var args = ["central", "grant", u.name, "--role", u.role, "--central", central]
@@ -18,29 +20,23 @@ public final class Fixture {
         for u in users { try startServer(u.name) }
     }
 
+    deinit { servers.stopAll() }
+
     /// Runs the gpmsync binary.
     @discardableResult
     public func gpmsync(_ args: [String], in directory: String? = nil, env: [String: String] = [:]) throws -> ProcessResult {
         try run(gpmsyncBinary, args, in: directory, environment: env.merging(["LANG": "C"], uniquingKeysWith: { a, _ in a }))
     }
 
-    public func url(_ user: String) -> String { "git://127.0.0.1:\(ports[user]!)/central.git" }
+    public func url(_ user: String) -> String { servers.url(user) }
+
+    public func port(_ user: String) -> UInt16 { servers.port(user) }
 
     /// (Re)starts the user's server on the same port as before.
-    public func startServer(_ user: String) throws {
-        let port = ports[user] ?? freePort()
-        ports[user] = port
-        daemons[user] = try ServerProcess("/usr/lib/git-core/git-daemon", [
-            "--reuseaddr", "--export-all", "--enable=receive-pack", "--listen=127.0.0.1", "--port=\(port)",
-            "--base-path=\(dir.sub("srv"))", dir.sub("srv"),
-        ], port: port, environment: ["GPMSYNC_USER": user])
-    }
+    public func startServer(_ user: String) throws { try servers.start(user) }
 
     /// Takes the user's server away: for them central is unreachable.
-    public func stopServer(_ user: String) {
-        daemons[user]?.stop()
-        daemons[user] = nil
-    }
+    public func stopServer(_ user: String) { servers.stop(user) }
 
     /// A municipality clone made with `gpmsync init`.
     public func clone(_ name: String, org: String, user: String) throws -> String {

@@ -20,6 +20,9 @@ public protocol FileSource: Sendable {
 
 extension FileSource {
     public func entry(at path: String) -> FileEntry? { files().first { $0.path == path } }
+
+    /// The data package this source declares; nil when datapackage.json is absent or unreadable.
+    public var dataPackage: DataPackage? { bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) } }
 }
 
 /// Files in a directory on disk.

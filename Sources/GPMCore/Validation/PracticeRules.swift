@@ -74,33 +74,31 @@ struct PracticeRules {
 
     /// PII in front matter (an institutional e-mail or phone is allowed under `contact`) and in the body.
     private func personalData(path: String, doc: PracticeDocument) -> [Diagnostic] {
+        yamlPersonalData(path: path, yaml: doc.frontMatterText, firstLine: 2)
+            + doc.body.split(separator: "\n", omittingEmptySubsequences: false).enumerated().flatMap { i, line in
+                PersonalData.scan(String(line)).map {
+                    Diagnostic(path: path, line: doc.bodyFirstLine + i, rule: $0.rule, message: PersonalData.message(for: $0.rule))
+                }
+            }
+    }
+
+    /// PII in YAML whose first line is `firstLine` of the file; the `contact` block may hold an institution's
+    /// e-mail address and phone.
+    private func yamlPersonalData(path: String, yaml: String, firstLine: Int) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        let fmLines = doc.frontMatterText.split(separator: "\n", omittingEmptySubsequences: false)
         var inContact = false
-        for (i, raw) in fmLines.enumerated() {
+        for (i, raw) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(raw)
             if !line.hasPrefix(" ") && !line.hasPrefix("\t") && !line.hasPrefix("-") { inContact = line.hasPrefix("contact:") }
             for f in PersonalData.scan(line, allowEmail: inContact) where !(inContact && f.rule == "pii-phone") {
-                out.append(Diagnostic(path: path, line: i + 2, rule: f.rule, message: PersonalData.message(for: f.rule)))
-            }
-        }
-        for (i, line) in doc.body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            for f in PersonalData.scan(String(line)) {
-                out.append(Diagnostic(path: path, line: doc.bodyFirstLine + i, rule: f.rule, message: PersonalData.message(for: f.rule)))
+                out.append(Diagnostic(path: path, line: firstLine + i, rule: f.rule, message: PersonalData.message(for: f.rule)))
             }
         }
         return out
     }
 
     func validateProfile(path: String, text: String) -> [Diagnostic] {
-        var out: [Diagnostic] = []
-        var inContact = false
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if !line.hasPrefix(" ") && !line.hasPrefix("-") { inContact = line.hasPrefix("contact") }
-            for f in PersonalData.scan(String(line), allowEmail: inContact) where !(inContact && f.rule == "pii-phone") {
-                out.append(Diagnostic(path: path, line: i + 1, rule: f.rule, message: PersonalData.message(for: f.rule)))
-            }
-        }
+        var out = yamlPersonalData(path: path, yaml: text, firstLine: 1)
         let doc = PracticeDocument(text: "---\n" + text + "\n---\n")
         if doc.frontMatter == nil {
             out.append(Diagnostic(path: path, line: 1, rule: "front-matter", message: Messages.frontMatter(doc.frontMatterError ?? "")))

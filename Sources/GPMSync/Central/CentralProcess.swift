@@ -6,7 +6,7 @@ import Git
 /// hook ran), a `received` or `invalid` note written, and what the central's policy auto-accepts merged.
 /// Idempotent: a tip with a note is done; a tip already in `main` whose note was lost to a crash gets it.
 public enum CentralProcess {
-    public struct Outcome: Sendable {
+    public struct Outcome: Sendable, Codable {
         public var org: String
         public var tip: String
         public var state: ReviewNote.State

@@ -81,7 +81,7 @@ public final class CentralSession {
 
     public func writeNote(_ note: ReviewNote, on commit: ObjectID) throws {
         try git.writeNote(note.json, on: commit, ref: ReviewNote.ref,
-                          author: Signature(name: note.reviewer, email: "\(note.reviewer)@gpm.gpmsync.invalid"))
+                          author: .gpmsync(note.reviewer))
     }
 
     /// The access list on `main`.
@@ -101,7 +101,7 @@ public final class CentralSession {
         let diff = try Committer.semanticDiff(git, from: try git.commit(main).tree, to: tree)
         let commit = try git.createCommit(
             tree: tree, parents: [main, tip], message: "Accept contribution of \(org) (\(tip.short))\n\n\(diff.summary())\n",
-            author: Signature(name: reviewer, email: "\(reviewer)@gpm.gpmsync.invalid"), updating: DataRepository.mainRef)
+            author: .gpmsync(reviewer), updating: DataRepository.mainRef)
         return (commit, [])
     }
 }

@@ -167,7 +167,7 @@ public enum ContributionCheck {
         }
         let mainSource = try TreeSource(repository: git, tree: try git.commit(main).tree)
         let tipSource = try TreeSource(repository: git, tree: tipTree)
-        let package = mainSource.bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) }
+        let package = mainSource.dataPackage
         var validator = Validator(source: tipSource, package: package, codeLists: package.map { CodeLists(package: $0, source: mainSource) })
         validator.checkOutliers = outliers
         diagnostics += validator.validate(paths: changes.filter { $0.kind != .deleted && RepositoryPath($0.path).orgUnit == orgUnit }.map(\.path))

@@ -8,7 +8,7 @@ import Git
 public struct DemoStory {
     let root: String
     let say: (String) -> Void
-    let server: DemoServer
+    let server: LoopbackGitServers
 
     static let residentsHeader = "legal_status,nationality,sex,age_group,count,source,missing_reason,comment\n"
     static let servicesHeader = "service_area,legal_status,nationality,sex,age_group,unique_beneficiaries,service_contacts,source,missing_reason,comment\n"
@@ -16,7 +16,7 @@ public struct DemoStory {
     public init(root: String, say: @escaping (String) -> Void) {
         self.root = URL(fileURLWithPath: root).standardizedFileURL.path
         self.say = say
-        self.server = DemoServer(base: self.root)
+        self.server = LoopbackGitServers(base: self.root)
     }
 
     /// The facts a test checks at the end.
@@ -30,7 +30,7 @@ public struct DemoStory {
     }
 
     public func run() throws -> EndState {
-        guard DemoServer.daemonBinary != nil else {
+        guard LoopbackGitServers.daemonBinary != nil else {
             throw GPMError(.usage, en: "the demo needs git daemon (Debian package git)", tr: "demo için git daemon gerekir (Debian paketi git)")
         }
         try? FileManager.default.removeItem(atPath: root)

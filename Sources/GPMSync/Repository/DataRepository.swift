@@ -55,7 +55,7 @@ public final class DataRepository {
 
     public func signature(user: String? = nil) -> Signature {
         let name = user ?? self.user(override: nil) ?? "gpmsync"
-        return Signature(name: name, email: "\(name)@\(orgUnit ?? "gpm").gpmsync.invalid")
+        return .gpmsync(name, orgUnit: orgUnit)
     }
 
     /// A validator over the working tree, with the conflicts recorded in this clone.

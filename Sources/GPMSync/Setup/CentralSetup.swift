@@ -14,7 +14,7 @@ public enum CentralSetup {
             }
             let treeID = try repo.writeTree(tree)
             _ = try repo.createCommit(tree: treeID, parents: [], message: "Start the GPM data repository\n",
-                                      author: Signature(name: "gpm-admin", email: "gpm-admin@gpm.gpmsync.invalid"),
+                                      author: .gpmsync("gpm-admin"),
                                       updating: DataRepository.mainRef)
             let config = try repo.config()
             try config.set("gpmsync.autoAccept", "none")
@@ -54,7 +54,7 @@ extension CentralSetup {
             var tree = try repo.treeEntries(try repo.commit(main).tree)
             let source = TreeSource(repository: repo, entries: tree)
             if role == .municipality {
-                let package = source.bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) }
+                let package = source.dataPackage
                 let units = package.map { CodeLists(package: $0, source: source) }?["org_units"] ?? []
                 guard let orgUnit, units.contains(orgUnit) else {
                     throw GPMError(.invalid, en: "'\(orgUnit ?? "")' is not in codelists/org_units.csv", tr: "'\(orgUnit ?? "")' codelists/org_units.csv içinde yok")
@@ -66,7 +66,7 @@ extension CentralSetup {
             tree["access.csv"] = TreeEntry(id: try repo.writeBlob(CSV.write(header: table.header, rows: rows)))
             _ = try repo.createCommit(tree: try repo.writeTree(tree), parents: [main],
                                       message: "access: \(user) is \(role.rawValue)\(orgUnit.map { " of \($0)" } ?? "")\n",
-                                      author: Signature(name: "gpm-admin", email: "gpm-admin@gpm.gpmsync.invalid"),
+                                      author: .gpmsync("gpm-admin"),
                                       updating: DataRepository.mainRef)
         } catch let e as GitError {
             throw GPMError(.usage, en: "cannot change access.csv: \(e.message)", tr: "access.csv değiştirilemedi: \(e.message)")

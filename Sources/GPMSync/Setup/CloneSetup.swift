@@ -48,7 +48,7 @@ public enum CloneSetup {
             throw GPMError.from(e, doing: "init", whatTR: "init")
         }
         let name = user ?? "gpmsync"
-        let author = Signature(name: name, email: "\(name)@\(orgUnit).gpmsync.invalid")
+        let author = Signature.gpmsync(name, orgUnit: orgUnit)
         if let central = try repo.reference(DataRepository.centralMainRef) {
             try repo.updateReference(DataRepository.mainRef, to: central, expecting: nil, message: "init: from central")
             try repo.checkout(tree: try repo.commit(central).tree, force: true)

@@ -60,7 +60,7 @@ public enum Committer {
         let changes = try git.diff(from: old, to: new)
         let oldSource = try TreeSource(repository: git, tree: old)
         let newSource = try TreeSource(repository: git, tree: new)
-        let package = (newSource.bytes(at: "datapackage.json") ?? oldSource.bytes(at: "datapackage.json")).flatMap { try? DataPackage(json: $0) }
+        let package = newSource.dataPackage ?? oldSource.dataPackage
         return SemanticDiff.between(old: oldSource, new: newSource, paths: changes.map(\.path), package: package)
     }
 }

@@ -18,7 +18,7 @@ public enum Differ {
             let old = try TreeSource(repository: git, tree: head)
             let new = DirectorySource(root: repo.root)
             let paths = try git.workingTreeChanges().map(\.path)
-            let package = new.bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) }
+            let package = new.dataPackage
             return SemanticDiff.between(old: old, new: new, paths: paths, package: package)
         case 1:
             return try Committer.semanticDiff(repo, from: try tree(revisions[0]), to: try git.headCommit().map { try git.commit($0).tree })

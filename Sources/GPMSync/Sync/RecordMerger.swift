@@ -35,7 +35,7 @@ public struct RecordMerger {
             return out
         }
         let ourChanges = try changes(ourTree), theirChanges = try changes(theirTree)
-        let package = try TreeSource(repository: git, tree: theirTree).bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) }
+        let package = try TreeSource(repository: git, tree: theirTree).dataPackage
         var result: [String: TreeEntry?] = [:]
         var conflicts: [(String, CellConflict)] = []
         for (path, t) in theirChanges.sorted(by: { $0.key < $1.key }) {

@@ -23,7 +23,7 @@ public enum Resolution {
             let file = repo.root + "/" + path
             var bytes = FileManager.default.contents(atPath: file).map { [UInt8]($0) }
             var settled: [RecordedConflict] = []
-            let package = FileManager.default.contents(atPath: repo.root + "/datapackage.json").flatMap { try? DataPackage(json: [UInt8]($0)) }
+            let package = DirectorySource(root: repo.root).dataPackage
             for c in mine {
                 let value: String??
                 switch choice {

@@ -35,7 +35,7 @@ enum SubmissionBuilder {
         func diff(_ git: Repository) throws -> SemanticDiff {
             let old = TreeSource(repository: git, entries: previousOwn), new = TreeSource(repository: git, entries: desiredOwn)
             let paths = Set(previousOwn.keys).union(desiredOwn.keys).filter { previousOwn[$0] != desiredOwn[$0] }.sorted()
-            let package = try TreeSource(repository: git, tree: mainTree).bytes(at: "datapackage.json").flatMap { try? DataPackage(json: $0) }
+            let package = try TreeSource(repository: git, tree: mainTree).dataPackage
             return SemanticDiff.between(old: old, new: new, paths: paths, package: package)
         }
 

@@ -39,10 +39,7 @@ struct CentralProcessCommand: ParsableCommand {
         let (session, _) = try central.session(options)
         do {
             let outcomes = try CentralProcess.run(session)
-            if format != .text {
-                try printJSON(outcomes.map { ["org": $0.org, "tip": $0.tip, "state": $0.state.rawValue, "errors": "\($0.errors)", "warnings": "\($0.warnings)", "merged": "\($0.merged)"] })
-                return
-            }
+            if format != .text { try printJSON(outcomes); return }
             if outcomes.isEmpty { say(options.language, "no new contributions", "yeni katkı yok") }
             for o in outcomes {
                 say(options.language, "\(o.org) \(o.tip.prefix(10)): \(o.state.rawValue), \(o.errors) error(s), \(o.warnings) warning(s)\(o.merged ? ", merged into main" : "")",

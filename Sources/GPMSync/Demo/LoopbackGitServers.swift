@@ -1,21 +1,22 @@
 import Foundation
 
-/// The demo's git server: one `git daemon` per person on loopback, each started with that person's
-/// `GPMSYNC_USER`, so the central repository's pre-receive hook runs for real and knows who pushes
-/// (a push to a local path would skip server hooks). `git daemon` ships with git; nothing to install.
-final class DemoServer {
+/// A git server for the demo and the benchmarks: one `git daemon` per person on loopback, each started
+/// with that person's `GPMSYNC_USER`, so the central repository's pre-receive hook runs for real and knows
+/// who pushes (a push to a local path would skip server hooks). `git daemon` ships with git.
+public final class LoopbackGitServers {
     let base: String
     private var daemons: [String: (process: Process, port: UInt16)] = [:]
 
-    init(base: String) { self.base = base }
+    /// Serves the repositories under `base`.
+    public init(base: String) { self.base = base }
 
-    static var daemonBinary: String? {
+    public static var daemonBinary: String? {
         ["/usr/lib/git-core/git-daemon", "/usr/libexec/git-core/git-daemon"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// Starts (or restarts on the same port) the daemon serving `user`; returns the URL of `central.git`.
     @discardableResult
-    func start(_ user: String) throws -> String {
+    public func start(_ user: String) throws -> String {
         let port = daemons[user]?.port ?? Loopback.freePort()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.daemonBinary!)
@@ -36,10 +37,12 @@ final class DemoServer {
         return url(user)
     }
 
-    func url(_ user: String) -> String { "git://127.0.0.1:\(daemons[user]!.port)/central.git" }
+    public func port(_ user: String) -> UInt16 { daemons[user]!.port }
+
+    public func url(_ user: String) -> String { "git://127.0.0.1:\(daemons[user]!.port)/central.git" }
 
     /// Stops one person's daemon: for them the central repository is now unreachable.
-    func stop(_ user: String) {
+    public func stop(_ user: String) {
         guard let d = daemons[user] else { return }
         // SIGKILL: a parent may hand down a mask that blocks SIGTERM, and a git daemon has nothing to save.
         kill(d.process.processIdentifier, SIGKILL)
@@ -47,7 +50,7 @@ final class DemoServer {
         while Loopback.isListening(d.port) { usleep(10_000) }
     }
 
-    func stopAll() { for user in daemons.keys { stop(user) } }
+    public func stopAll() { for user in daemons.keys { stop(user) } }
 
     deinit { stopAll() }
 }
