@@ -40,6 +40,28 @@ public enum Daemon {
             services.append(.init(service: StatusServer.make(host: http.host, port: http.port, root: repo.root, registry: registry, logger: logger)))
         }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // A stop requested before the group took over signal handling still ends the daemon cleanly.
+        let earlyStop = Task {
+            for _ in 0..<100 where !Task.isCancelled {
+                if EarlySignals.requested { await group.triggerGracefulShutdown(); return }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        defer { earlyStop.cancel() }
         try await group.run()
     }
+}
+
+/// SIGTERM or SIGINT arriving in the daemon's first moments, before the ServiceGroup installs its own
+/// handling, would otherwise kill it with the default action; this handler only remembers the request.
+nonisolated(unsafe) private var earlyStopRequested: sig_atomic_t = 0
+
+public enum EarlySignals {
+    /// Called first thing in the process when it is going to be a daemon.
+    public static func install() {
+        signal(SIGTERM) { _ in earlyStopRequested = 1 }
+        signal(SIGINT) { _ in earlyStopRequested = 1 }
+    }
+
+    static var requested: Bool { earlyStopRequested != 0 }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GPMSync
+import GPMDaemon
 
 @main
 struct GPMSyncCommand: AsyncParsableCommand {
@@ -13,6 +14,23 @@ struct GPMSyncCommand: AsyncParsableCommand {
             StatusCommand.self, DiffCommand.self, ConflictsCommand.self, ResolveCommand.self, ReviewCommand.self, HookCommand.self, DemoCommand.self, DaemonCommand.self, BenchCommand.self,
         ]
     )
+}
+
+extension GPMSyncCommand {
+    /// Before anything else: a daemon asked to stop in its first moments stops cleanly (exit 0).
+    static func main() async {
+        if CommandLine.arguments.dropFirst().first == "daemon" { EarlySignals.install() }
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 let gpmsyncVersion = "0.1.0"

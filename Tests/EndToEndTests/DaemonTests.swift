@@ -81,6 +81,8 @@ final class DaemonTests: XCTestCase {
         }
         let daemon = try spawn(gpmsyncBinary, ["daemon"], in: a)
         defer { kill(daemon, SIGKILL); reap(daemon) }
+        // Up means holding the lock; an orphaned sync of a killed daemon may deliver the rows before that.
+        XCTAssertTrue(waitUntil { (try? String(contentsOfFile: a + "/.git/gpmsync/daemon.lock", encoding: .utf8)) == "\(daemon)\n" })
         XCTAssertTrue(waitUntil(timeout: .seconds(60)) {
             guard let text = f.centralFile("contrib/34-kadikoy", self.residents) else { return false }
             return rows.allSatisfy { text.contains("TP,\($0.0),\($0.1),ALL,\($0.2),") }
