@@ -27,91 +27,182 @@ public enum CSV {
     /// Parses UTF-8 bytes; a BOM is skipped and CRLF, CR and LF all end a row. A quote left open at the end
     /// of the file is a problem, as is a quote in the middle of an unquoted field.
     public static func parse(_ bytes: [UInt8]) -> Table {
-        bytes.withUnsafeBufferPointer { parse($0) }
+        let cells = Cells(bytes)
+        guard cells.rowCount > 0 else { return Table(header: [], rows: [], problems: cells.problems) }
+        return cells.storage.withUnsafeBufferPointer { buffer in
+            func fields(_ r: Int) -> [String] { cells.cellRange(r).map { cells.string($0, in: buffer) } }
+            let rows = (1..<cells.rowCount).map { Row(line: Int(cells.lines[$0]), fields: fields($0)) }
+            return Table(header: fields(0), rows: rows, problems: cells.problems)
+        }
     }
 
-    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) -> Table {
-        var rows: [Row] = []
-        var problems: [Problem] = []
-        var fields: [String] = []
-        var i = 0
-        let n = buffer.count
-        if n >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { i = 3 }
-        var line = 1
-        var rowLine = 1
-        var field: [UInt8] = []
-        field.reserveCapacity(64)
-        var atFieldStart = true
-        var rowHasContent = false
+    /// A parsed file as ranges of one byte buffer: no string per cell, for the validator's hot path.
+    /// Row 0 is the header. A cell is a slice of the file, except a quoted cell with doubled quotes or text
+    /// after its closing quote, whose unescaped bytes are appended after the file's bytes in `storage`.
+    public struct Cells: Sendable {
+        public private(set) var storage: [UInt8]
+        /// Per cell: start and end offsets in `storage`.
+        public private(set) var starts: [Int32] = []
+        public private(set) var ends: [Int32] = []
+        /// Per row: one past its last cell's index.
+        public private(set) var rowEnds: [Int32] = []
+        /// Per row: the 1-based line it starts on.
+        public private(set) var lines: [Int32] = []
+        /// Per row: where its bytes start in the file, so a check can look at a whole row at once.
+        public private(set) var rowOffsets: [Int32] = []
+        /// How many of `storage`'s bytes are the file's (the rest are unescaped cells).
+        public private(set) var fileCount = 0
+        public private(set) var problems: [Problem] = []
 
-        func endField() {
-            fields.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            atFieldStart = true
-        }
-        func endRow() {
-            endField()
-            rows.append(Row(line: rowLine, fields: fields))
-            fields.removeAll(keepingCapacity: true)
-            rowHasContent = false
+        public var rowCount: Int { lines.count }
+
+        /// The file bytes of row `r`, separators and quotes included.
+        public func rowBytes(_ r: Int) -> Range<Int> {
+            Int(rowOffsets[r])..<(r + 1 < rowCount ? Int(rowOffsets[r + 1]) : fileCount)
         }
 
-        while i < n {
-            let c = buffer[i]
-            if atFieldStart && c == UInt8(ascii: "\"") {
-                // Quoted field: runs to the closing quote, doubled quotes are literal.
-                let openLine = line
-                atFieldStart = false
-                rowHasContent = true
-                i += 1
-                var closed = false
-                while i < n {
-                    let q = buffer[i]
-                    if q == UInt8(ascii: "\"") {
-                        if i + 1 < n, buffer[i + 1] == UInt8(ascii: "\"") { field.append(q); i += 2; continue }
-                        closed = true; i += 1; break
-                    }
-                    if q == UInt8(ascii: "\n") { line += 1 }
-                    else if q == UInt8(ascii: "\r") {
-                        if !(i + 1 < n && buffer[i + 1] == UInt8(ascii: "\n")) { line += 1 }
-                    }
-                    field.append(q)
+        /// Cell indexes of row `r`.
+        public func cellRange(_ r: Int) -> Range<Int> { (r == 0 ? 0 : Int(rowEnds[r - 1]))..<Int(rowEnds[r]) }
+
+        public func string(_ cell: Int, in buffer: UnsafeBufferPointer<UInt8>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[Int(starts[cell])..<Int(ends[cell])]), as: UTF8.self)
+        }
+
+        public init(_ bytes: [UInt8]) {
+            storage = bytes
+            let n = bytes.count
+            // Offsets are 32-bit: files are checked against the 10 MiB limit before they are parsed, and a
+            // longer input is cut rather than misread.
+            let limit = min(n, Int(Int32.max) / 2)
+            var extra: [UInt8] = []
+            bytes.withUnsafeBufferPointer { parse($0, count: limit, extra: &extra) }
+            if !extra.isEmpty { storage = Array(bytes[..<limit]) + extra }
+        }
+
+        private mutating func parse(_ b: UnsafeBufferPointer<UInt8>, count n: Int, extra: inout [UInt8]) {
+            let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+            // Locals, assigned to the stored properties at the end: appending to `self`'s arrays from the
+            // nested functions below costs an exclusivity and uniqueness check per cell.
+            var starts: [Int32] = [], ends: [Int32] = [], rowEnds: [Int32] = [], lines: [Int32] = [], rowOffsets: [Int32] = []
+            var problems: [Problem] = []
+            starts.reserveCapacity(n / 4)
+            ends.reserveCapacity(n / 4)
+            rowEnds.reserveCapacity(n / 32); lines.reserveCapacity(n / 32); rowOffsets.reserveCapacity(n / 32)
+            var i = 0
+            if n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
+            fileCount = n
+            var rowStart = i
+            var line: Int32 = 1
+            var rowLine: Int32 = 1
+            var atFieldStart = true
+            var rowHasContent = false
+            var cellsInRow = 0
+            // The current cell: a contiguous slice, or (`unescaping`) bytes gathered in `scratch`.
+            var fieldStart = 0, fieldEnd = 0
+            var unescaping = false
+            var scratch: [UInt8] = []
+
+            func endField(at position: Int) {
+                if unescaping {
+                    let s = Int32(clamping: n + extra.count)
+                    extra.append(contentsOf: scratch)
+                    starts.append(s); ends.append(s + Int32(scratch.count))
+                    scratch.removeAll(keepingCapacity: true)
+                    unescaping = false
+                } else if atFieldStart {
+                    starts.append(Int32(position)); ends.append(Int32(position))
+                } else {
+                    starts.append(Int32(fieldStart)); ends.append(Int32(fieldEnd))
+                }
+                atFieldStart = true
+                cellsInRow += 1
+            }
+            func endRow(at position: Int) {
+                endField(at: position)
+                rowEnds.append(Int32(starts.count))
+                lines.append(rowLine)
+                rowOffsets.append(Int32(rowStart))
+                rowHasContent = false
+                cellsInRow = 0
+            }
+            func startUnescaping() {
+                guard !unescaping else { return }
+                unescaping = true
+                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: b[fieldStart..<fieldEnd]))
+            }
+
+            while i < n {
+                let c = b[i]
+                if atFieldStart && c == quote {
+                    // Quoted field: runs to the closing quote, doubled quotes are literal.
+                    let openLine = line
+                    atFieldStart = false
+                    rowHasContent = true
                     i += 1
+                    var segment = i
+                    var closed = false
+                    while i < n {
+                        let q = b[i]
+                        if q == quote {
+                            if i + 1 < n, b[i + 1] == quote {
+                                unescaping = true
+                                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: b[segment..<i]))
+                                scratch.append(quote)
+                                i += 2
+                                segment = i
+                                continue
+                            }
+                            closed = true
+                            break
+                        }
+                        if q == lf { line += 1 } else if q == cr, !(i + 1 < n && b[i + 1] == lf) { line += 1 }
+                        i += 1
+                    }
+                    if unescaping { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: b[segment..<i])) }
+                    else { fieldStart = segment; fieldEnd = i }
+                    if closed { i += 1 } else { problems.append(Problem(line: Int(openLine), message: "a quoted field is never closed")) }
+                    // Anything between the closing quote and the next separator is kept, but reported.
+                    if closed, i < n, b[i] != comma, b[i] != lf, b[i] != cr {
+                        problems.append(Problem(line: Int(line), message: "text after a closing quote"))
+                        startUnescaping()
+                    }
+                    continue
                 }
-                if !closed {
-                    problems.append(Problem(line: openLine, message: "a quoted field is never closed"))
+                switch c {
+                case comma:
+                    rowHasContent = true
+                    endField(at: i)
+                    i += 1
+                case lf, cr:
+                    let end = i
+                    if c == cr, i + 1 < n, b[i + 1] == lf { i += 1 }
+                    i += 1
+                    endRow(at: end)
+                    rowStart = i
+                    line += 1
+                    rowLine = line
+                default:
+                    if c == quote { problems.append(Problem(line: Int(line), message: "a quote inside an unquoted field")) }
+                    if atFieldStart { fieldStart = i; atFieldStart = false }
+                    rowHasContent = true
+                    if unescaping {
+                        scratch.append(c)
+                        i += 1
+                    } else {
+                        i += 1
+                        while i < n {
+                            let d = b[i]
+                            if d == comma || d == lf || d == cr || d == quote { break }
+                            i += 1
+                        }
+                        fieldEnd = i
+                    }
                 }
-                // Anything between the closing quote and the next separator is kept, but reported.
-                if closed, i < n, buffer[i] != UInt8(ascii: ","), buffer[i] != UInt8(ascii: "\n"), buffer[i] != UInt8(ascii: "\r") {
-                    problems.append(Problem(line: line, message: "text after a closing quote"))
-                }
-                continue
             }
-            switch c {
-            case UInt8(ascii: ","):
-                rowHasContent = true
-                endField()
-                i += 1
-            case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-                if c == UInt8(ascii: "\r"), i + 1 < n, buffer[i + 1] == UInt8(ascii: "\n") { i += 1 }
-                i += 1
-                endRow()
-                line += 1
-                rowLine = line
-            default:
-                if c == UInt8(ascii: "\"") {
-                    problems.append(Problem(line: line, message: "a quote inside an unquoted field"))
-                }
-                atFieldStart = false
-                rowHasContent = true
-                field.append(c)
-                i += 1
-            }
+            if rowHasContent || cellsInRow > 0 { endRow(at: n) }
+            self.starts = starts; self.ends = ends; self.rowEnds = rowEnds
+            self.lines = lines; self.rowOffsets = rowOffsets; self.problems = problems
         }
-        if rowHasContent || !field.isEmpty || !fields.isEmpty { endRow() }
-        guard !rows.isEmpty else { return Table(header: [], rows: [], problems: problems) }
-        let header = rows.removeFirst().fields
-        return Table(header: header, rows: rows, problems: problems)
     }
 
     /// Canonical form: UTF-8, no BOM, LF endings, a final newline, quotes only where a field needs them.

@@ -1,8 +1,13 @@
 /// The codes of every code list a data package names, read from `codelists/*.csv` (`code` column).
 public struct CodeLists: Sendable {
-    public var codes: [String: Set<String>]
+    public let codes: [String: Set<String>]
+    /// The same lists as hash tables over bytes, for the validator's cell-by-cell lookups.
+    public let tables: [String: CodeTable]
 
-    public init(codes: [String: Set<String>]) { self.codes = codes }
+    public init(codes: [String: Set<String>]) {
+        self.codes = codes
+        self.tables = codes.mapValues { CodeTable($0) }
+    }
 
     public init(package: DataPackage, source: FileSource) {
         var codes: [String: Set<String>] = [:]
@@ -12,7 +17,7 @@ public struct CodeLists: Sendable {
             guard let k = table.header.firstIndex(of: "code") else { continue }
             codes[name] = Set(table.rows.compactMap { $0.fields.count > k ? $0.fields[k] : nil })
         }
-        self.codes = codes
+        self.init(codes: codes)
     }
 
     public subscript(name: String) -> Set<String>? { codes[name] }

@@ -62,8 +62,23 @@ public struct DirectorySource: FileSource {
     }
 
     public func bytes(at path: String) -> [UInt8]? {
-        guard let e = entry(at: path), !e.isSymlink,
-              let data = FileManager.default.contents(atPath: root + "/" + path) else { return nil }
-        return [UInt8](data)
+        // O_NOFOLLOW: a symlink is never followed (it is reported as one, not read).
+        let fd = open(root + "/" + path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        var result = [UInt8](repeating: 0, count: Int(st.st_size))
+        var filled = 0
+        while true {
+            if filled == result.count { result.append(contentsOf: [UInt8](repeating: 0, count: max(4096, filled))) }
+            let n = result.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { return nil }
+            if n == 0 { break }
+            filled += n
+        }
+        result.removeSubrange(filled...)
+        return result
     }
 }

@@ -9,9 +9,8 @@ public enum PersonalData {
 
     /// Every identifier in `text`; e-mail addresses are reported unless `allowEmail`.
     public static func scan(_ text: String, allowEmail: Bool = false) -> [Finding] {
-        // Fast path, without copying: most cells are short numbers or codes that cannot be an identifier.
-        var digits = 0, hasAt = false
-        for b in text.utf8 { if b.isDigit { digits += 1 } else if b == UInt8(ascii: "@") { hasAt = true } }
+        var text = text
+        let (digits, hasAt) = text.withUTF8(digitsAndAt)
         if digits < 10 && !hasAt { return [] }
         let u = Array(text.utf8)
         var findings: [Finding] = []
@@ -22,6 +21,24 @@ public enum PersonalData {
         }
         if hasAt && !allowEmail { findings += emails(u) }
         return findings
+    }
+
+    /// Whether text could hold an identifier at all (ten digits, or an `@`): most cells are short numbers or
+    /// codes that the validator can dismiss without making a `String` of them.
+    public static func mayHoldIdentifier(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+        let (digits, hasAt) = digitsAndAt(u)
+        return digits >= 10 || hasAt
+    }
+
+    private static func digitsAndAt(_ u: UnsafeBufferPointer<UInt8>) -> (Int, Bool) {
+        // One table load and add per byte, no branches: a digit counts 1, an `@` 1 << 32.
+        var sum: UInt64 = 0
+        for b in u { sum &+= digitOrAt[Int(b)] }
+        return (Int(sum & 0xFFFF_FFFF), sum >> 32 != 0)
+    }
+
+    private static let digitOrAt: [UInt64] = (0..<256).map { b in
+        b >= 0x30 && b <= 0x39 ? 1 : b == 0x40 ? 1 << 32 : 0
     }
 
     /// The checksum of the SPEC: d1≠0; d10 = (7·(d1+d3+d5+d7+d9) − (d2+d4+d6+d8)) mod 10; d11 = (d1+…+d10) mod 10.

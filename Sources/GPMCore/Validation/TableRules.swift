@@ -1,141 +1,384 @@
-/// A row that passed the structural checks, with its measures read as integers (nil when empty).
-struct TypedRow {
-    var line: Int
-    /// Values of the primary-key fields, in key order.
-    var key: [String]
-    /// The key as one string, for cheap lookups across periods.
-    var id: String { key.joined(separator: "\u{1F}") }
-    /// Values of the schema's measures, in `schema.measures` order.
-    var measures: [Int?]
-    var missingReason: String
+import Foundation
+
+/// A dataset's schema prepared once per validation: per column what to check, the code table of each
+/// foreign key, the measures, the dimensions that have an `ALL` total, and how a primary key packs into
+/// one 64-bit integer (each dimension's code id + 1 in its own bits).
+struct TablePlan: @unchecked Sendable { // @unchecked: the compiled `Regex` values are immutable after init.
+    struct Column {
+        var field: Field
+        /// Required, or part of the primary key: an empty cell is a `constraint-error`.
+        var mustHaveValue: Bool
+        var pattern: Regex<AnyRegexOutput>?
+        /// Constraints that need the cell as a `String` (enum, pattern, lengths, bounds of a number).
+        var checksText: Bool
+        /// Index in `measures` when the column is one.
+        var measure: Int?
+    }
+
+    struct ForeignKey {
+        var column: Int
+        var codes: CodeTable
+        var list: String
+    }
+
+    /// A dimension whose code list has `ALL`: totals are checked over it.
+    struct TotalDimension {
+        var dimension: Int
+        var name: String
+        var allId: Int
+        var partCodes: Int
+        /// Per measure: whether the measure is not a sum over this dimension.
+        var nonAdditive: [Bool]
+    }
+
+    /// What the inner loop reads of a column: plain values, so reading one costs no reference counting.
+    struct CellCheck {
+        var type: Field.Kind
+        var mustHaveValue: Bool
+        var checksText: Bool
+        /// Index in `measures`, -1 when the column is not one.
+        var measure: Int
+        var minimum: Double?
+        var maximum: Double?
+    }
+
+    let dataset: Dataset
+    let columns: [Column]
+    let cellChecks: [CellCheck]
+    let foreignKeys: [ForeignKey]
+    /// Column indexes of the primary key, in key order.
+    let keyColumns: [Int]
+    /// Per key column: its code table (nil when it has none), bit offset and bit width in a packed key.
+    let keyCodes: [CodeTable?]
+    let keyShifts: [UInt64]
+    let keyWidths: [UInt64]
+    /// Whether every key column has a code list and the widths fit 64 bits; otherwise keys are interned.
+    let packed: Bool
+    let measures: [Field]
+    let measureColumns: [Int]
+    /// Per measure: the measure it may never be below.
+    let notBelow: [Int?]
+    let reasonColumn: Int?
+    let totals: [TotalDimension]
+    let missingValues: [[UInt8]]
+
+    init(dataset: Dataset, codeLists: CodeLists) {
+        self.dataset = dataset
+        let schema = dataset.schema
+        let measures = schema.measures
+        self.measures = measures
+        measureColumns = measures.compactMap { schema.index(of: $0.name) }
+        notBelow = measures.map { m in m.notBelow.flatMap { lower in measures.firstIndex { $0.name == lower } } }
+        reasonColumn = schema.index(of: "missing_reason")
+        missingValues = schema.missingValues.map { Array($0.utf8) }
+        keyColumns = schema.primaryKey.compactMap { schema.index(of: $0) }
+        columns = schema.fields.enumerated().map { i, f in
+            let pattern = f.pattern.flatMap { try? Regex("^(?:" + $0 + ")$") }
+            let bounded = f.minimum != nil || f.maximum != nil
+            let textual = f.enumValues != nil || pattern != nil || f.minLength != nil || f.maxLength != nil
+                || (f.type == .number && bounded)
+            return Column(field: f, mustHaveValue: f.required || schema.primaryKey.contains(f.name),
+                          pattern: pattern, checksText: textual, measure: measures.firstIndex { $0.name == f.name })
+        }
+        cellChecks = columns.map {
+            CellCheck(type: $0.field.type, mustHaveValue: $0.mustHaveValue, checksText: $0.checksText, measure: $0.measure ?? -1,
+                      minimum: $0.field.minimum, maximum: $0.field.maximum)
+        }
+        foreignKeys = schema.foreignKeys.compactMap { fk in
+            guard let i = schema.index(of: fk.field), let codes = codeLists.tables[fk.resource] else { return nil }
+            return ForeignKey(column: i, codes: codes, list: fk.resource)
+        }
+        let codesByColumn = Dictionary(foreignKeys.map { ($0.column, $0.codes) }, uniquingKeysWith: { a, _ in a })
+        let keys = keyColumns
+        keyCodes = keys.map { codesByColumn[$0] }
+        var shifts: [UInt64] = [], widths: [UInt64] = [], used: UInt64 = 0
+        for codes in keyCodes {
+            let width = UInt64(Int.bitWidth - (codes?.count ?? 0).leadingZeroBitCount) // room for id + 1
+            shifts.append(used); widths.append(width)
+            used += width
+        }
+        keyShifts = shifts
+        keyWidths = widths
+        packed = keyCodes.allSatisfy { $0 != nil } && used <= 64 && !keys.isEmpty
+        totals = keys.indices.compactMap { d in
+            guard let codes = codesByColumn[keys[d]], let all = codes.id("ALL") else { return nil }
+            let name = schema.fields[keys[d]].name
+            return TotalDimension(dimension: d, name: name, allId: all, partCodes: codes.count - 1,
+                                  nonAdditive: measures.map { $0.nonAdditiveOver.contains(name) })
+        }
+    }
+
+    func isMissing(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+        for m in missingValues where m.count == cell.count {
+            if m.isEmpty || m.withUnsafeBufferPointer({ memcmp($0.baseAddress!, cell.baseAddress!, m.count) == 0 }) { return true }
+        }
+        return false
+    }
+}
+
+/// Keys of tables whose primary key cannot be packed (a key column without a code list), numbered for the
+/// whole validation so the same key has the same number in every period.
+final class KeyInterner: @unchecked Sendable { // @unchecked: every access holds `lock`.
+    private struct Key: Hashable {
+        var values: [String]
+        /// The dimension left out of a group key, -1 for a whole key.
+        var omitted: Int
+    }
+    private let lock = NSLock()
+    private var numbers: [Key: UInt64] = [:]
+
+    func number(_ values: [String], omitting omitted: Int = -1) -> UInt64 {
+        lock.lock(); defer { lock.unlock() }
+        let key = Key(values: values, omitted: omitted)
+        if let n = numbers[key] { return n }
+        let n = UInt64(numbers.count)
+        numbers[key] = n
+        return n
+    }
+}
+
+/// The rows of a table that passed the structural checks: keys as integers, measures as integers
+/// (`Int64.min` where empty), indexed by key for the later periods' outlier checks.
+struct KeyedRows: Sendable {
+    var lines: [Int32] = []
+    var keys: [UInt64] = []
+    /// The key's cell values, kept only for tables whose keys are interned (group keys are derived from them).
+    var keyValues: [[String]] = []
+    var measures: [Int64] = []
+    var measureCount: Int
+    var reasonEmpty: [Bool] = []
+    var suppressed: [Bool] = []
+    var index: PackedKeyMap
+
+    static let none = Int64.min
+
+    init(measureCount: Int, capacity: Int) {
+        self.measureCount = measureCount
+        index = PackedKeyMap(capacity: capacity)
+        lines.reserveCapacity(capacity); keys.reserveCapacity(capacity); measures.reserveCapacity(capacity * measureCount)
+    }
+
+    var count: Int { keys.count }
+
+    func measure(_ row: Int, _ m: Int) -> Int? {
+        let v = measures[row * measureCount + m]
+        return v == Self.none ? nil : Int(v)
+    }
+
+    /// The row with `key`; `hint` is tried first (the same row number in another period usually has it).
+    func row(_ key: UInt64, hint: Int) -> Int? {
+        if hint >= 0, hint < keys.count, keys[hint] == key { return hint }
+        return index.value(key).map(Int.init)
+    }
 }
 
 /// Structural checks of one table against its schema (Frictionless rule ids), then the domain rules
-/// (totals, contacts, missing reasons, small cells) and the personal-data guard on every cell.
+/// (totals, contacts, missing reasons, small cells) and the personal-data guard on every cell. Works on the
+/// file's bytes: a cell becomes a `String` only when it is reported or needs a textual check.
 struct TableRules {
     let path: String
-    let dataset: Dataset
-    let codeLists: CodeLists
-    private(set) var typedRows: [TypedRow] = []
+    let plan: TablePlan
+    let interner: KeyInterner
+    private(set) var rows: KeyedRows
 
-    init(path: String, dataset: Dataset, codeLists: CodeLists) {
+    init(path: String, plan: TablePlan, interner: KeyInterner) {
         self.path = path
-        self.dataset = dataset
-        self.codeLists = codeLists
+        self.plan = plan
+        self.interner = interner
+        rows = KeyedRows(measureCount: plan.measures.count, capacity: 0)
     }
 
-    private var schema: TableSchema { dataset.schema }
-
-    mutating func check(_ table: CSV.Table) -> [Diagnostic] {
+    mutating func check(_ cells: CSV.Cells) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for p in table.problems {
+        for p in cells.problems {
             out.append(Diagnostic(path: path, line: p.line, rule: "source-error", message: Messages.malformed(p.message)))
         }
-        if table.header.isEmpty {
+        guard cells.rowCount > 0 else {
             out.append(Diagnostic(path: path, line: 1, rule: "missing-label", message: Messages.emptyFile()))
             return out
         }
-        let fields = schema.fields
-        for (i, label) in table.header.enumerated() {
-            if i >= fields.count {
+        rows = KeyedRows(measureCount: plan.measures.count, capacity: cells.rowCount)
+        cells.storage.withUnsafeBufferPointer { checkRows(cells, $0, into: &out) }
+        out += domainRules()
+        return out.sorted { ($0.line ?? 0) < ($1.line ?? 0) }
+    }
+
+    private mutating func checkRows(_ cells: CSV.Cells, _ b: UnsafeBufferPointer<UInt8>, into out: inout [Diagnostic]) {
+        let columns = plan.columns
+        let header = cells.cellRange(0).map { cells.string($0, in: b) }
+        for (i, label) in header.enumerated() {
+            if i >= columns.count {
                 out.append(Diagnostic(path: path, line: 1, field: label, rule: "extra-label", message: Messages.extraLabel(label)))
-            } else if label != fields[i].name {
-                out.append(Diagnostic(path: path, line: 1, field: fields[i].name, rule: "incorrect-label",
-                                      message: Messages.incorrectLabel(label, fields[i].name)))
+            } else if label != columns[i].field.name {
+                out.append(Diagnostic(path: path, line: 1, field: columns[i].field.name, rule: "incorrect-label",
+                                      message: Messages.incorrectLabel(label, columns[i].field.name)))
             }
         }
-        for f in fields.dropFirst(table.header.count) {
-            out.append(Diagnostic(path: path, line: 1, field: f.name, rule: "missing-label", message: Messages.missingLabel(f.name)))
+        for c in columns.dropFirst(header.count) {
+            out.append(Diagnostic(path: path, line: 1, field: c.field.name, rule: "missing-label", message: Messages.missingLabel(c.field.name)))
         }
 
-        let keyIndexes = schema.primaryKey.compactMap { schema.index(of: $0) }
-        let measureIndexes = schema.measures.compactMap { m in schema.index(of: m.name) }
-        let reasonIndex = schema.index(of: "missing_reason")
-        let foreignKeys: [(Int, Set<String>, String)] = schema.foreignKeys.compactMap { fk in
-            guard let i = schema.index(of: fk.field), let codes = codeLists[fk.resource] else { return nil }
-            return (i, codes, fk.resource)
-        }
-        let patterns: [Int: Regex<AnyRegexOutput>] = Dictionary(uniqueKeysWithValues: fields.enumerated().compactMap { i, f in
-            guard let p = f.pattern, let r = try? Regex("^(?:" + p + ")$") else { return nil }
-            return (i, r)
-        })
-        var seenKeys: [[String]: Int] = [:]
-        seenKeys.reserveCapacity(table.rows.count)
+        let starts = cells.starts, ends = cells.ends
+        func cell(_ c: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: b[Int(starts[c])..<Int(ends[c])]) }
+        func text(_ c: Int) -> String { String(decoding: cell(c), as: UTF8.self) }
 
-        for row in table.rows {
-            if row.isBlank {
-                out.append(Diagnostic(path: path, line: row.line, rule: "blank-row", message: Messages.blankRow()))
+        var firstLineOfKey = PackedKeyMap(capacity: cells.rowCount)
+        var firstLineOfTextKey: [[String]: Int] = [:]
+        // Per-row scratch as raw buffers: arrays here cost a uniqueness check on every write.
+        let measureValues = UnsafeMutableBufferPointer<Int64>.allocate(capacity: plan.measures.count)
+        let codeIds = UnsafeMutableBufferPointer<Int>.allocate(capacity: columns.count)
+        codeIds.initialize(repeating: -1)
+        // Per foreign key: the cell looked up last, as (start, end, id). Tidy tables repeat a dimension's code
+        // down many rows, and comparing a few bytes is cheaper than hashing them.
+        let lastCode = UnsafeMutableBufferPointer<(Int, Int, Int)>.allocate(capacity: plan.foreignKeys.count)
+        lastCode.initialize(repeating: (0, 0, -1))
+        defer { measureValues.deallocate(); codeIds.deallocate(); lastCode.deallocate() }
+        let cellChecks = plan.cellChecks
+        let fkColumns = plan.foreignKeys.map(\.column), fkTables = plan.foreignKeys.map(\.codes)
+        let onlyEmptyIsMissing = plan.missingValues == [[]]
+
+        for r in 1..<cells.rowCount {
+            let range = cells.cellRange(r)
+            let first = range.lowerBound, cellCount = range.count
+            let line = Int(cells.lines[r])
+            if range.allSatisfy({ ends[$0] == starts[$0] }) {
+                out.append(Diagnostic(path: path, line: line, rule: "blank-row", message: Messages.blankRow()))
                 continue
             }
             var rowValid = true
-            let cells = row.fields
+            // Fewer than ten digits and no `@` in the whole row: no cell can hold an identifier.
+            let rowMayHoldIdentifier = PersonalData.mayHoldIdentifier(UnsafeBufferPointer(rebasing: b[cells.rowBytes(r)]))
             // As Frictionless: cells beyond the header are extra, cells short of it are missing (a column
             // without a label was already reported as a missing label).
-            if cells.count > table.header.count {
-                for _ in table.header.count..<cells.count {
-                    out.append(Diagnostic(path: path, line: row.line, rule: "extra-cell", message: Messages.extraCell(cells.count - table.header.count)))
+            if cellCount > header.count {
+                for _ in header.count..<cellCount {
+                    out.append(Diagnostic(path: path, line: line, rule: "extra-cell", message: Messages.extraCell(cellCount - header.count)))
                 }
                 rowValid = false
             }
-            for (i, f) in fields.enumerated() {
-                guard i < cells.count else {
-                    guard i < table.header.count else { rowValid = false; continue }
-                    if f.required || keyIndexes.contains(i) {
-                        out.append(Diagnostic(path: path, line: row.line, field: f.name, rule: "constraint-error", message: Messages.required()))
+            measureValues.initialize(repeating: KeyedRows.none)
+            for i in columns.indices {
+                let check = cellChecks[i]
+                guard i < cellCount else {
+                    guard i < header.count else { rowValid = false; continue }
+                    if check.mustHaveValue {
+                        out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "constraint-error", message: Messages.required()))
                     }
-                    out.append(Diagnostic(path: path, line: row.line, field: f.name, rule: "missing-cell", message: Messages.missingCell(f.name)))
+                    out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "missing-cell", message: Messages.missingCell(columns[i].field.name)))
                     rowValid = false
                     continue
                 }
-                let v = cells[i]
-                for finding in PersonalData.scan(v) {
-                    out.append(Diagnostic(path: path, line: row.line, field: f.name, rule: finding.rule,
-                                          message: PersonalData.message(for: finding.rule)))
+                let v = cell(first + i)
+                if rowMayHoldIdentifier && PersonalData.mayHoldIdentifier(v) {
+                    for finding in PersonalData.scan(text(first + i)) {
+                        out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: finding.rule,
+                                              message: PersonalData.message(for: finding.rule)))
+                    }
                 }
-                if schema.missingValues.contains(v) {
-                    if f.required || keyIndexes.contains(i) {
-                        out.append(Diagnostic(path: path, line: row.line, field: f.name, rule: "constraint-error", message: Messages.required()))
+                if onlyEmptyIsMissing ? v.isEmpty : plan.isMissing(v) {
+                    if check.mustHaveValue {
+                        out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "constraint-error", message: Messages.required()))
                         rowValid = false
                     }
                     continue
                 }
-                if let problem = typeProblem(v, f) {
-                    out.append(Diagnostic(path: path, line: row.line, field: f.name, rule: "type-error", message: problem))
+                var number: Int?
+                if check.type == .integer {
+                    number = parseInteger(v)
+                    if number == nil {
+                        out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "type-error", message: Messages.typeError(text(first + i), .integer)))
+                        rowValid = false
+                        continue
+                    }
+                } else if check.type != .string && check.type != .any, let problem = typeProblem(text(first + i), columns[i].field) {
+                    out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "type-error", message: problem))
                     rowValid = false
                     continue
                 }
-                if let problem = constraintProblem(v, f, patterns[i]) {
-                    out.append(Diagnostic(path: path, line: row.line, field: f.name, rule: "constraint-error", message: problem))
-                    rowValid = false
+                if check.checksText || !withinBounds(number, v, check) {
+                    if let problem = constraintProblem(text(first + i), columns[i].field, columns[i].pattern) {
+                        out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "constraint-error", message: problem))
+                        rowValid = false
+                    }
                 }
+                if check.measure >= 0, let number { measureValues[check.measure] = Int64(number) }
             }
-            let key = keyIndexes.map { $0 < cells.count ? cells[$0] : "" }
-            if !key.contains(where: \.isEmpty) {
-                if let first = seenKeys[key] {
-                    out.append(Diagnostic(path: path, line: row.line, field: schema.primaryKey.joined(separator: ","),
-                                          rule: "primary-key", message: Messages.primaryKey(key.joined(separator: ", "), first)))
-                    rowValid = false
+            for j in fkColumns.indices where fkColumns[j] < cellCount {
+                let c = first + fkColumns[j]
+                let s = Int(starts[c]), e = Int(ends[c])
+                let (ls, le, lid) = lastCode[j]
+                if e - s == le - ls, (0..<(e - s)).allSatisfy({ b[s + $0] == b[ls + $0] }) {
+                    codeIds[fkColumns[j]] = lid
                 } else {
-                    seenKeys[key] = row.line
+                    let id = s == e ? -1 : fkTables[j].id(cell(c)) ?? -1
+                    codeIds[fkColumns[j]] = id
+                    lastCode[j] = (s, e, id)
                 }
             }
-            for (i, codes, list) in foreignKeys where i < cells.count {
-                let v = cells[i]
-                if !v.isEmpty && !codes.contains(v) {
-                    out.append(Diagnostic(path: path, line: row.line, field: fields[i].name, rule: "foreign-key",
-                                          message: Messages.foreignKey(v, list)))
+            // The key: packed from code ids when every key cell is a known code, else as text.
+            var keyComplete = true, packedKey: UInt64? = plan.packed ? 0 : nil
+            for (d, k) in plan.keyColumns.enumerated() {
+                if k >= cellCount || ends[first + k] == starts[first + k] { keyComplete = false; break }
+                if packedKey != nil {
+                    let id = codeIds[k]
+                    if id < 0 { packedKey = nil } else { packedKey! |= UInt64(id + 1) << plan.keyShifts[d] }
+                }
+            }
+            if keyComplete {
+                if let key = packedKey {
+                    if let firstLine = firstLineOfKey.insertIfAbsent(key, Int32(line)) {
+                        out.append(primaryKeyError(line, plan.keyColumns.map { text(first + $0) }, Int(firstLine)))
+                        rowValid = false
+                    }
+                } else {
+                    let key = plan.keyColumns.map { text(first + $0) }
+                    if let firstLine = firstLineOfTextKey[key] {
+                        out.append(primaryKeyError(line, key, firstLine))
+                        rowValid = false
+                    } else {
+                        firstLineOfTextKey[key] = line
+                    }
+                }
+            }
+            for j in fkColumns.indices where fkColumns[j] < cellCount && codeIds[fkColumns[j]] < 0 {
+                let column = fkColumns[j]
+                if ends[first + column] > starts[first + column] {
+                    out.append(Diagnostic(path: path, line: line, field: columns[column].field.name, rule: "foreign-key",
+                                          message: Messages.foreignKey(text(first + column), plan.foreignKeys[j].list)))
                     rowValid = false
                 }
             }
             if rowValid {
-                typedRows.append(TypedRow(
-                    line: row.line, key: key,
-                    measures: measureIndexes.map { parseInteger(cells[$0]) },
-                    missingReason: reasonIndex.map { cells[$0] } ?? ""))
+                let key: UInt64
+                if let packedKey { key = packedKey } else {
+                    let values = plan.keyColumns.map { text(first + $0) }
+                    key = interner.number(values)
+                    rows.keyValues.append(values)
+                }
+                _ = rows.index.insertIfAbsent(key, Int32(rows.count))
+                rows.keys.append(key)
+                rows.lines.append(Int32(line))
+                rows.measures.append(contentsOf: measureValues)
+                let reason = plan.reasonColumn.map { cell(first + $0) }
+                rows.reasonEmpty.append(reason?.isEmpty ?? true)
+                rows.suppressed.append(reason.map { $0.elementsEqual("suppressed".utf8) } ?? false)
             }
         }
-        out += domainRules()
-        return out.sorted { ($0.line ?? 0) < ($1.line ?? 0) }
+    }
+
+    private func primaryKeyError(_ line: Int, _ key: [String], _ firstLine: Int) -> Diagnostic {
+        Diagnostic(path: path, line: line, field: plan.dataset.schema.primaryKey.joined(separator: ","),
+                   rule: "primary-key", message: Messages.primaryKey(key.joined(separator: ", "), firstLine))
+    }
+
+    /// Whether an integer cell is within its field's bounds; the message, if not, comes from `constraintProblem`.
+    /// A cell with spaces around the number is not compared, as `Double(String)` would not read it.
+    private func withinBounds(_ number: Int?, _ v: UnsafeBufferPointer<UInt8>, _ check: TablePlan.CellCheck) -> Bool {
+        guard let number, check.minimum != nil || check.maximum != nil, v.first != 0x20, v.last != 0x20 else { return true }
+        let x = Double(number)
+        if let m = check.minimum, x < m { return false }
+        if let m = check.maximum, x > m { return false }
+        return true
     }
 
     private func typeProblem(_ v: String, _ f: Field) -> Message? {
@@ -168,70 +411,88 @@ struct TableRules {
 
     private func domainRules() -> [Diagnostic] {
         var out: [Diagnostic] = []
-        let measures = schema.measures
-        let dims = schema.primaryKey
-        for row in typedRows {
-            for (m, field) in measures.enumerated() {
-                let value = row.measures[m]
-                if value == nil && row.missingReason.isEmpty {
-                    out.append(Diagnostic(path: path, line: row.line, field: field.name, rule: "missing-reason",
-                                          message: Messages.missingReasonNeeded(field.name)))
-                } else if value != nil && row.missingReason == "suppressed" {
-                    out.append(Diagnostic(path: path, line: row.line, field: field.name, rule: "missing-reason",
-                                          message: Messages.suppressedWithValue(field.name)))
+        let names = plan.measures.map(\.name)
+        for r in 0..<rows.count {
+            let line = Int(rows.lines[r])
+            for m in names.indices {
+                let value = rows.measure(r, m)
+                if value == nil && rows.reasonEmpty[r] {
+                    out.append(Diagnostic(path: path, line: line, field: names[m], rule: "missing-reason",
+                                          message: Messages.missingReasonNeeded(names[m])))
+                } else if value != nil && rows.suppressed[r] {
+                    out.append(Diagnostic(path: path, line: line, field: names[m], rule: "missing-reason",
+                                          message: Messages.suppressedWithValue(names[m])))
                 }
                 if let v = value, (1...4).contains(v) {
-                    out.append(Diagnostic(path: path, line: row.line, field: field.name, rule: "small-cell",
-                                          severity: .warning, message: Messages.smallCell(field.name, v)))
+                    out.append(Diagnostic(path: path, line: line, field: names[m], rule: "small-cell",
+                                          severity: .warning, message: Messages.smallCell(names[m], v)))
                 }
-                if let lower = field.notBelow, let k = measures.firstIndex(where: { $0.name == lower }),
-                   let v = value, let w = row.measures[k], v < w {
-                    out.append(Diagnostic(path: path, line: row.line, field: field.name, rule: "contacts-below-beneficiaries",
-                                          message: Messages.contactsBelow(field.name, v, lower, w)))
+                if let k = plan.notBelow[m], let v = value, let w = rows.measure(r, k), v < w {
+                    out.append(Diagnostic(path: path, line: line, field: names[m], rule: "contacts-below-beneficiaries",
+                                          message: Messages.contactsBelow(names[m], v, names[k], w)))
                 }
             }
         }
-        // Totals: for each dimension, group the rows by the other dimensions' values.
-        for (d, dim) in dims.enumerated() {
-            guard let dimField = schema.foreignKeys.first(where: { $0.field == dim }),
-                  let codes = codeLists[dimField.resource], codes.contains("ALL") else { continue }
-            let partCodeCount = codes.count - 1
-            var groups: [[String]: (all: TypedRow?, parts: [TypedRow])] = [:]
-            for row in typedRows {
-                var rest = row.key
-                rest.remove(at: d)
-                if row.key[d] == "ALL" { groups[rest, default: (nil, [])].all = row }
-                else { groups[rest, default: (nil, [])].parts.append(row) }
+        for total in plan.totals { out += totals(over: total, names: names) }
+        return out
+    }
+
+    /// `total-mismatch` and `part-exceeds-total` over one dimension, holding the others fixed: a part's
+    /// `ALL` row is the row whose key has `ALL` in this dimension, found by key, and each `ALL` row adds up
+    /// its parts as they come. (Diagnostics of one line keep the order dimension, then measure.)
+    private func totals(over total: TablePlan.TotalDimension, names: [String]) -> [Diagnostic] {
+        let d = total.dimension
+        let n = rows.count, measureCount = names.count
+        let shift = plan.keyShifts[d], fieldMask = ((1 as UInt64) << plan.keyWidths[d]) &- 1
+        let allCode = UInt64(total.allId + 1)
+        func isAll(_ r: Int) -> Bool {
+            plan.packed ? (rows.keys[r] >> shift) & fieldMask == allCode : rows.keyValues[r][d] == "ALL"
+        }
+        func allRow(of r: Int) -> Int? {
+            if plan.packed { return rows.row((rows.keys[r] & ~(fieldMask << shift)) | (allCode << shift), hint: -1) }
+            var values = rows.keyValues[r]
+            values[d] = "ALL"
+            return rows.row(interner.number(values), hint: -1)
+        }
+        var out: [Diagnostic] = []
+        // Per `ALL` row and measure: the sum and largest of its parts, and whether one is unknown.
+        var sums = [Int](repeating: 0, count: n * measureCount)
+        var largest = [Int](repeating: Int.min, count: n * measureCount)
+        var unknown = [Bool](repeating: false, count: n * measureCount)
+        var parts = [Int](repeating: 0, count: n)
+        for r in 0..<n where !isAll(r) {
+            guard let a = allRow(of: r) else { continue }
+            parts[a] += 1
+            for m in 0..<measureCount {
+                let slot = a * measureCount + m
+                guard let v = rows.measure(r, m) else { unknown[slot] = true; continue }
+                if let totalValue = rows.measure(a, m), v > totalValue {
+                    out.append(Diagnostic(path: path, line: Int(rows.lines[r]), field: names[m], rule: "part-exceeds-total",
+                                          message: Messages.partExceeds(names[m], total.name, v, totalValue, Int(rows.lines[a]))))
+                }
+                let (s, overflow) = sums[slot].addingReportingOverflow(v)
+                sums[slot] = overflow ? (v > 0 ? Int.max : Int.min) : s
+                largest[slot] = max(largest[slot], v)
             }
-            for (_, group) in groups.sorted(by: { ($0.value.all?.line ?? 0) < ($1.value.all?.line ?? 0) }) {
-                guard let allRow = group.all, !group.parts.isEmpty else { continue }
-                for (m, field) in measures.enumerated() {
-                    guard let total = allRow.measures[m] else { continue }
-                    let values = group.parts.map { $0.measures[m] }
-                    for (part, v) in zip(group.parts, values) {
-                        if let v, v > total {
-                            out.append(Diagnostic(path: path, line: part.line, field: field.name, rule: "part-exceeds-total",
-                                                  message: Messages.partExceeds(field.name, dim, v, total, allRow.line)))
-                        }
+        }
+        for a in 0..<n where parts[a] > 0 {
+            let allLine = Int(rows.lines[a])
+            for m in 0..<measureCount {
+                let slot = a * measureCount + m
+                // A suppressed or missing part makes the sum unknowable.
+                guard let totalValue = rows.measure(a, m), !unknown[slot] else { continue }
+                let (sum, complete) = (sums[slot], parts[a] >= total.partCodes)
+                if total.nonAdditive[m] {
+                    if totalValue < largest[slot] {
+                        out.append(Diagnostic(path: path, line: allLine, field: names[m], rule: "total-mismatch",
+                                              message: Messages.totalMismatch(names[m], total.name, totalValue, "its largest part is \(largest[slot])", "en büyük parça \(largest[slot])")))
+                    } else if complete && totalValue > sum {
+                        out.append(Diagnostic(path: path, line: allLine, field: names[m], rule: "total-mismatch",
+                                              message: Messages.totalMismatch(names[m], total.name, totalValue, "the parts add up to only \(sum)", "parçaların toplamı yalnızca \(sum)")))
                     }
-                    // A suppressed or missing part makes the sum unknowable.
-                    guard !values.contains(where: { $0 == nil }) else { continue }
-                    let parts = values.map { $0! }
-                    let sum = parts.reduce(0, +)
-                    let complete = Set(group.parts.map { $0.key[d] }).count >= partCodeCount
-                    if field.nonAdditiveOver.contains(dim) {
-                        let largest = parts.max()!
-                        if total < largest {
-                            out.append(Diagnostic(path: path, line: allRow.line, field: field.name, rule: "total-mismatch",
-                                                  message: Messages.totalMismatch(field.name, dim, total, "its largest part is \(largest)", "en büyük parça \(largest)")))
-                        } else if complete && total > sum {
-                            out.append(Diagnostic(path: path, line: allRow.line, field: field.name, rule: "total-mismatch",
-                                                  message: Messages.totalMismatch(field.name, dim, total, "the parts add up to only \(sum)", "parçaların toplamı yalnızca \(sum)")))
-                        }
-                    } else if sum > total || (complete && sum != total) {
-                        out.append(Diagnostic(path: path, line: allRow.line, field: field.name, rule: "total-mismatch",
-                                              message: Messages.totalMismatch(field.name, dim, total, "the parts add up to \(sum)", "parçaların toplamı \(sum)")))
-                    }
+                } else if sum > totalValue || (complete && sum != totalValue) {
+                    out.append(Diagnostic(path: path, line: allLine, field: names[m], rule: "total-mismatch",
+                                          message: Messages.totalMismatch(names[m], total.name, totalValue, "the parts add up to \(sum)", "parçaların toplamı \(sum)")))
                 }
             }
         }
@@ -243,39 +504,57 @@ struct TableRules {
 /// the period before.
 struct OutlierRule {
     let path: String
-    let dataset: Dataset
-    let rows: [TypedRow]
+    let plan: TablePlan
+    let rows: KeyedRows
 
     /// `history[0]` is the period just before, `history[11]` twelve periods before; nil where none was filed.
-    func check(history: [IndexedTable?]) -> [Diagnostic] {
+    func check(history: [KeyedRows?]) -> [Diagnostic] {
         guard history.contains(where: { $0 != nil }) else { return [] }
-        let measures = dataset.schema.measures
+        let n = rows.count, measureCount = plan.measures.count, periods = history.count
+        // Each earlier period's values lined up with this table's rows: `past[(r * periods + k) * measureCount + m]`,
+        // so the loop below reads one flat array instead of twelve tables.
+        let past = UnsafeMutableBufferPointer<Int64>.allocate(capacity: n * periods * measureCount)
+        past.initialize(repeating: KeyedRows.none)
+        defer { past.deallocate() }
+        for (k, table) in history.enumerated() {
+            guard let table else { continue }
+            for r in 0..<n {
+                guard let p = table.row(rows.keys[r], hint: r) else { continue }
+                for m in 0..<measureCount { past[(r * periods + k) * measureCount + m] = table.measures[p * measureCount + m] }
+            }
+        }
         var out: [Diagnostic] = []
-        for row in rows {
-            let id = row.id
-            // The same cell's row in each earlier period, looked up once for all measures.
-            let past = history.map { $0?.byKey[id] }
-            for (m, field) in measures.enumerated() {
-                guard let v = row.measures[m] else { continue }
-                let series = past.compactMap { $0?.measures[m] ?? nil }
-                if let previous = (past.first ?? nil)?.measures[m] ?? nil, previous > 0 {
-                    let change = Double(v - previous) / Double(previous)
-                    if abs(change) > 0.5 {
-                        out.append(Diagnostic(path: path, line: row.line, field: field.name, rule: "outlier", severity: .warning,
-                                              message: Messages.outlier(field.name, v, "\(previous) the period before (\(Int((change * 100).rounded()))%)",
-                                                                        "bir önceki dönem \(previous) (%\(Int((change * 100).rounded())))")))
-                        continue
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(periods, SortingNetwork.width)) { scratch in
+            let series = scratch.baseAddress!
+            for r in 0..<n {
+                for (m, field) in plan.measures.enumerated() {
+                    guard let v = rows.measure(r, m) else { continue }
+                    let line = Int(rows.lines[r])
+                    let previous = past[(r * periods) * measureCount + m]
+                    if previous != KeyedRows.none, previous > 0 {
+                        let change = (Double(v) - Double(previous)) / Double(previous)
+                        if abs(change) > 0.5 {
+                            out.append(Diagnostic(path: path, line: line, field: field.name, rule: "outlier", severity: .warning,
+                                                  message: Messages.outlier(field.name, v, "\(previous) the period before (\(Int((change * 100).rounded()))%)",
+                                                                            "bir önceki dönem \(previous) (%\(Int((change * 100).rounded())))")))
+                            continue
+                        }
                     }
-                }
-                guard series.count >= 3 else { continue }
-                let median = medianOf(series.map(Double.init))
-                let mad = medianOf(series.map { abs(Double($0) - median) })
-                guard mad > 0 else { continue }
-                let z = 0.6745 * (Double(v) - median) / mad
-                if abs(z) > 3 {
-                    out.append(Diagnostic(path: path, line: row.line, field: field.name, rule: "outlier", severity: .warning,
-                                          message: Messages.outlier(field.name, v, "modified z-score \(String(format: "%.1f", z)) against the last \(series.count) periods",
-                                                                    "son \(series.count) döneme göre değiştirilmiş z-puanı \(String(format: "%.1f", z))")))
+                    var count = 0
+                    for k in 0..<periods {
+                        let x = past[(r * periods + k) * measureCount + m]
+                        if x != KeyedRows.none { series[count] = Double(x); count += 1 }
+                    }
+                    guard count >= 3 else { continue }
+                    let median = sortedMedian(series, count)
+                    let mad = medianDeviation(sorted: series, count, from: median)
+                    guard mad > 0 else { continue }
+                    let z = 0.6745 * (Double(v) - median) / mad
+                    if abs(z) > 3 {
+                        out.append(Diagnostic(path: path, line: line, field: field.name, rule: "outlier", severity: .warning,
+                                              message: Messages.outlier(field.name, v, "modified z-score \(oneDecimal(z)) against the last \(count) periods",
+                                                                        "son \(count) döneme göre değiştirilmiş z-puanı \(oneDecimal(z))")))
+                    }
                 }
             }
         }
@@ -283,30 +562,94 @@ struct OutlierRule {
     }
 }
 
-func medianOf(_ xs: [Double]) -> Double {
-    let s = xs.sorted()
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+/// The median of |x − median| over sorted values, without sorting the deviations: below the median they
+/// grow leftwards, above it rightwards, so a merge from the middle meets them in order.
+func medianDeviation(sorted s: UnsafePointer<Double>, _ n: Int, from median: Double) -> Double {
+    var split = 0
+    while split < n, s[split] < median { split += 1 }
+    var left = split - 1, right = split
+    var lower = 0.0, current = 0.0
+    for step in 0...(n / 2) {
+        let dl = left >= 0 ? median - s[left] : .infinity
+        let dr = right < n ? s[right] - median : .infinity
+        if dl <= dr { current = dl; left -= 1 } else { current = dr; right += 1 }
+        if step == (n - 1) / 2 { lower = current }
+    }
+    return n % 2 == 1 ? current : (lower + current) / 2
+}
+
+/// `%.1f` without Foundation's formatter (thousands of outlier messages on a full validation); values near
+/// a rounding tie, where printf's exact decimal rounding could differ, still go to the formatter.
+func oneDecimal(_ x: Double) -> String {
+    let scaled = abs(x) * 10
+    guard scaled < 1e15, abs(scaled - scaled.rounded(.down) - 0.5) > 1e-6 else { return String(format: "%.1f", x) }
+    let t = Int(scaled.rounded())
+    return (x.sign == .minus ? "-" : "") + "\(t / 10).\(t % 10)"
+}
+
+/// The median of `count` ≤ 12 values, sorted in place by a sorting network (Batcher's odd–even merge sort):
+/// branch-free compare-exchanges, where an insertion sort mispredicts on every noisy series.
+func sortedMedian(_ xs: UnsafeMutablePointer<Double>, _ count: Int) -> Double {
+    precondition(count <= SortingNetwork.width)
+    for i in count..<SortingNetwork.width { xs[i] = .infinity }
+    for (a, b) in SortingNetwork.pairs {
+        let x = xs[a], y = xs[b]
+        xs[a] = Swift.min(x, y); xs[b] = Swift.max(x, y)
+    }
+    return count % 2 == 1 ? xs[count / 2] : (xs[count / 2 - 1] + xs[count / 2]) / 2
+}
+
+enum SortingNetwork {
+    static let width = 12
+    /// Batcher's network for 16 inputs without the compare-exchanges that touch the last four, which hold
+    /// +infinity and never move.
+    static let pairs: [(Int, Int)] = {
+        var pairs: [(Int, Int)] = []
+        let n = 16
+        var p = 1
+        while p < n {
+            var k = p
+            while k >= 1 {
+                for j in stride(from: k % p, to: n - k, by: 2 * k) {
+                    let limit: Int = Swift.min(k, n - j - k)
+                    for i in 0..<limit {
+                        let a: Int = i + j, b: Int = a + k, block: Int = 2 * p
+                        if a / block == b / block { pairs.append((a, b)) }
+                    }
+                }
+                k /= 2
+            }
+            p *= 2
+        }
+        return pairs.filter { $0.1 < width }
+    }()
 }
 
 /// A decimal integer as Frictionless reads one: optional sign, surrounding spaces allowed; nil for
 /// anything else (empty included).
-func parseInteger(_ s: String) -> Int? {
-    var result = 0
+func parseInteger(_ u: UnsafeBufferPointer<UInt8>) -> Int? {
+    var s = 0, e = u.count
+    while s < e, u[s] == 0x20 { s += 1 }
+    while e > s, u[e - 1] == 0x20 { e -= 1 }
     var negative = false
-    var any = false
-    var u = Substring(s).utf8
-    while u.first == 0x20 { u = u.dropFirst() }
-    while u.last == 0x20 { u = u.dropLast() }
-    for (i, b) in u.enumerated() {
-        if i == 0 && (b == UInt8(ascii: "-") || b == UInt8(ascii: "+")) { negative = b == UInt8(ascii: "-"); continue }
-        guard b.isDigit else { return nil }
+    if s < e, u[s] == UInt8(ascii: "-") || u[s] == UInt8(ascii: "+") { negative = u[s] == UInt8(ascii: "-"); s += 1 }
+    guard s < e else { return nil }
+    var result = 0
+    while s < e {
+        let digit = u[s] &- 0x30
+        guard digit < 10 else { return nil }
         let (r1, o1) = result.multipliedReportingOverflow(by: 10)
-        let (r2, o2) = r1.addingReportingOverflow(Int(b - 0x30))
+        let (r2, o2) = r1.addingReportingOverflow(Int(digit))
         if o1 || o2 { return nil }
         result = r2
-        any = true
+        s += 1
     }
-    return any ? (negative ? -result : result) : nil
+    return negative ? -result : result
+}
+
+func parseInteger(_ s: String) -> Int? {
+    var s = s
+    return s.withUTF8 { parseInteger($0) }
 }
 
 func isISODate(_ s: String) -> Bool {
@@ -319,12 +662,3 @@ func isISODate(_ s: String) -> Bool {
 }
 
 func formatBound(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
-
-/// A table's typed rows indexed by key, built once per validation and shared by every later period.
-struct IndexedTable {
-    var byKey: [String: TypedRow]
-
-    init(_ rows: [TypedRow]) {
-        byKey = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-    }
-}

@@ -15,7 +15,10 @@ public struct Validator: Sendable {
     /// Whether to look at earlier periods for `outlier` warnings.
     public var checkOutliers = true
     /// Tables already read in this validation, so a file's history is parsed once, not twelve times.
-    let readTables = TypedRowCache()
+    let readTables = KeyedRowsCache()
+    /// Each dataset's schema, prepared once.
+    let plans: [String: TablePlan]
+    let interner = KeyInterner()
 
     public init(source: FileSource, today: Date = Date(), package: DataPackage? = nil, codeLists: CodeLists? = nil) {
         self.source = source
@@ -41,6 +44,9 @@ public struct Validator: Sendable {
         if let codeLists { self.codeLists = codeLists }
         else if let p = self.package { self.codeLists = CodeLists(package: p, source: source) }
         else { self.codeLists = CodeLists(codes: [:]) }
+        let lists = self.codeLists
+        plans = Dictionary((self.package?.datasets ?? []).map { ($0.name, TablePlan(dataset: $0, codeLists: lists)) },
+                           uniquingKeysWith: { a, _ in a })
     }
 
     /// Validates every file of the source.
@@ -72,13 +78,8 @@ public struct Validator: Sendable {
             return [Diagnostic(path: path, rule: "file-too-large", message: Messages.tooLarge(entry.size))]
         }
         guard let bytes = source.bytes(at: path) else { return [] }
-        if bytes.contains(0) {
-            return [Diagnostic(path: path, line: lineOf(offset: bytes.firstIndex(of: 0)!, in: bytes),
-                               rule: "encoding-error", message: Messages.nulByte())]
-        }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            return [Diagnostic(path: path, line: firstInvalidUTF8Line(bytes), rule: "encoding-error", message: Messages.encoding())]
-        }
+        if let problem = encodingProblem(path, bytes) { return [problem] }
+        var text: String { String(decoding: bytes, as: UTF8.self) }
         if let n = conflicts[path], n > 0 {
             out.append(Diagnostic(path: path, rule: "conflict", message: Messages.conflict(n)))
         }
@@ -116,31 +117,35 @@ public struct Validator: Sendable {
         if !period.hasBegun(year: today.year, month: today.month) {
             out.append(Diagnostic(path: path, rule: "future-period", message: Messages.futurePeriod(periodText)))
         }
-        let table = CSV.parse(bytes)
-        var rules = TableRules(path: path, dataset: dataset, codeLists: codeLists)
-        out += rules.check(table)
+        let plan = plans[datasetName]!
+        var rules = TableRules(path: path, plan: plan, interner: interner)
+        out += rules.check(CSV.Cells(bytes))
         if checkOutliers {
-            out += OutlierRule(path: path, dataset: dataset, rows: rules.typedRows).check(
-                history: history(org: org, dataset: dataset, before: period))
-            readTables.store(path, IndexedTable(rules.typedRows))
+            out += OutlierRule(path: path, plan: plan, rows: rules.rows).check(
+                history: history(org: org, plan: plan, before: period))
+            readTables.store(path, rules.rows)
         }
         return out
     }
 
     /// The same municipality's tables of the 12 periods before `period`, nearest first, nil where absent.
-    func history(org: String, dataset: Dataset, before period: Period) -> [IndexedTable?] {
-        var result: [IndexedTable?] = []
+    func history(org: String, plan: TablePlan, before period: Period) -> [KeyedRows?] {
+        let dataset = plan.dataset
+        var result: [KeyedRows?] = []
         var p = period
         for _ in 0..<12 {
             p = p.previous
             let path = "municipalities/\(org)/data/\(dataset.name)/\(p).csv"
             if let table = readTables.table(path) { result.append(table); continue }
-            guard let bytes = source.bytes(at: path) else { result.append(nil); continue }
-            var rules = TableRules(path: "", dataset: dataset, codeLists: codeLists)
-            _ = rules.check(CSV.parse(bytes))
-            let table = IndexedTable(rules.typedRows)
-            readTables.store(path, table)
-            result.append(table)
+            guard !readTables.isAbsent(path), let bytes = source.bytes(at: path) else {
+                readTables.markAbsent(path)
+                result.append(nil)
+                continue
+            }
+            var rules = TableRules(path: "", plan: plan, interner: interner)
+            _ = rules.check(CSV.Cells(bytes))
+            readTables.store(path, rules.rows)
+            result.append(rules.rows)
         }
         return result
     }
@@ -154,6 +159,31 @@ public struct Validator: Sendable {
         }
         return out
     }
+}
+
+/// `encoding-error` for a NUL byte or invalid UTF-8, nil for a clean file. Plain ASCII, the usual case, is
+/// confirmed eight bytes at a time before the full UTF-8 check.
+func encodingProblem(_ path: String, _ bytes: [UInt8]) -> Diagnostic? {
+    let clean: Bool = bytes.withUnsafeBytes { raw in
+        let n = raw.count
+        var i = 0
+        while i + 8 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // High bit set in any byte, or any byte zero.
+            if w & 0x8080_8080_8080_8080 != 0 || (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < n { if raw[i] == 0 || raw[i] >= 0x80 { return false }; i += 1 }
+        return true
+    }
+    if clean { return nil }
+    if let nul = bytes.firstIndex(of: 0) {
+        return Diagnostic(path: path, line: lineOf(offset: nul, in: bytes), rule: "encoding-error", message: Messages.nulByte())
+    }
+    if String(validating: bytes, as: UTF8.self) == nil {
+        return Diagnostic(path: path, line: firstInvalidUTF8Line(bytes), rule: "encoding-error", message: Messages.encoding())
+    }
+    return nil
 }
 
 func lineOf(offset: Int, in bytes: [UInt8]) -> Int {
@@ -171,11 +201,25 @@ func firstInvalidUTF8Line(_ bytes: [UInt8]) -> Int {
     return line
 }
 
-/// Typed rows of the tables one validation has read, by path.
-final class TypedRowCache: @unchecked Sendable {
+/// The keyed rows of the tables one validation read last, by path. Files are validated in path order, so a
+/// table's earlier periods were read just before it: a few dozen tables are enough, and a validation of the
+/// whole tree does not keep every table in memory.
+final class KeyedRowsCache: @unchecked Sendable { // @unchecked: every access holds `lock`.
     private let lock = NSLock()
-    private var tables: [String: IndexedTable] = [:]
+    private var tables: [String: KeyedRows] = [:]
+    private var order: [String] = []
+    private let capacity = 32
 
-    func table(_ path: String) -> IndexedTable? { lock.lock(); defer { lock.unlock() }; return tables[path] }
-    func store(_ path: String, _ value: IndexedTable) { lock.lock(); tables[path] = value; lock.unlock() }
+    /// Earlier periods found not filed: most tables of the first year ask for them, twelve times each.
+    private var absent: Set<String> = []
+
+    func table(_ path: String) -> KeyedRows? { lock.lock(); defer { lock.unlock() }; return tables[path] }
+    func isAbsent(_ path: String) -> Bool { lock.lock(); defer { lock.unlock() }; return absent.contains(path) }
+    func markAbsent(_ path: String) { lock.lock(); absent.insert(path); lock.unlock() }
+
+    func store(_ path: String, _ value: KeyedRows) {
+        lock.lock(); defer { lock.unlock() }
+        if tables.updateValue(value, forKey: path) == nil { order.append(path) }
+        if order.count > capacity { tables[order.removeFirst()] = nil }
+    }
 }
