@@ -168,7 +168,8 @@ struct KeyedRows: Sendable {
     /// The row with `key`; `hint` is tried first (the same row number in another period usually has it).
     func row(_ key: UInt64, hint: Int) -> Int? {
         if hint >= 0, hint < keys.count, keys[hint] == key { return hint }
-        return index.value(key).map(Int.init)
+        guard let r = index.value(key), r >= 0 else { return nil }
+        return Int(r)
     }
 }
 
@@ -222,7 +223,6 @@ struct TableRules {
         func cell(_ c: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: b[Int(starts[c])..<Int(ends[c])]) }
         func text(_ c: Int) -> String { String(decoding: cell(c), as: UTF8.self) }
 
-        var firstLineOfKey = PackedKeyMap(capacity: cells.rowCount)
         var firstLineOfTextKey: [[String]: Int] = [:]
         // Per-row scratch as raw buffers: arrays here cost a uniqueness check on every write.
         let measureValues = UnsafeMutableBufferPointer<Int64>.allocate(capacity: plan.measures.count)
@@ -326,8 +326,15 @@ struct TableRules {
             }
             if keyComplete {
                 if let key = packedKey {
-                    if let firstLine = firstLineOfKey.insertIfAbsent(key, Int32(line)) {
-                        out.append(primaryKeyError(line, plan.keyColumns.map { text(first + $0) }, Int(firstLine)))
+                    // One map for both uses: a key's first row, as its typed row's index or, for a row that
+                    // fails a check, as minus its line.
+                    let fkValid = !fkColumns.indices.contains { j in
+                        fkColumns[j] < cellCount && codeIds[fkColumns[j]] < 0 && ends[first + fkColumns[j]] > starts[first + fkColumns[j]]
+                    }
+                    let entry = rowValid && fkValid ? Int32(rows.count) : -Int32(line)
+                    if let existing = rows.index.insertIfAbsent(key, entry) {
+                        let firstLine = existing >= 0 ? Int(rows.lines[Int(existing)]) : Int(-existing)
+                        out.append(primaryKeyError(line, plan.keyColumns.map { text(first + $0) }, firstLine))
                         rowValid = false
                     }
                 } else {
@@ -354,8 +361,8 @@ struct TableRules {
                     let values = plan.keyColumns.map { text(first + $0) }
                     key = interner.number(values)
                     rows.keyValues.append(values)
+                    _ = rows.index.insertIfAbsent(key, Int32(rows.count))
                 }
-                _ = rows.index.insertIfAbsent(key, Int32(rows.count))
                 rows.keys.append(key)
                 rows.lines.append(Int32(line))
                 rows.measures.append(contentsOf: measureValues)
