@@ -531,18 +531,19 @@ struct OutlierRule {
             }
         }
         var out: [Diagnostic] = []
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(periods, SortingNetwork.width)) { scratch in
+        let names = plan.measures.map(\.name)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: periods) { scratch in
             let series = scratch.baseAddress!
             for r in 0..<n {
-                for (m, field) in plan.measures.enumerated() {
+                for m in 0..<measureCount {
                     guard let v = rows.measure(r, m) else { continue }
                     let line = Int(rows.lines[r])
                     let previous = past[(r * periods) * measureCount + m]
                     if previous != KeyedRows.none, previous > 0 {
                         let change = (Double(v) - Double(previous)) / Double(previous)
                         if abs(change) > 0.5 {
-                            out.append(Diagnostic(path: path, line: line, field: field.name, rule: "outlier", severity: .warning,
-                                                  message: Messages.outlier(field.name, v, "\(previous) the period before (\(Int((change * 100).rounded()))%)",
+                            out.append(Diagnostic(path: path, line: line, field: names[m], rule: "outlier", severity: .warning,
+                                                  message: Messages.outlier(names[m], v, "\(previous) the period before (\(Int((change * 100).rounded()))%)",
                                                                             "bir önceki dönem \(previous) (%\(Int((change * 100).rounded())))")))
                             continue
                         }
@@ -558,8 +559,8 @@ struct OutlierRule {
                     guard mad > 0 else { continue }
                     let z = 0.6745 * (Double(v) - median) / mad
                     if abs(z) > 3 {
-                        out.append(Diagnostic(path: path, line: line, field: field.name, rule: "outlier", severity: .warning,
-                                              message: Messages.outlier(field.name, v, "modified z-score \(oneDecimal(z)) against the last \(count) periods",
+                        out.append(Diagnostic(path: path, line: line, field: names[m], rule: "outlier", severity: .warning,
+                                              message: Messages.outlier(names[m], v, "modified z-score \(oneDecimal(z)) against the last \(count) periods",
                                                                         "son \(count) döneme göre değiştirilmiş z-puanı \(oneDecimal(z))")))
                     }
                 }
@@ -594,42 +595,16 @@ func oneDecimal(_ x: Double) -> String {
     return (x.sign == .minus ? "-" : "") + "\(t / 10).\(t % 10)"
 }
 
-/// The median of `count` ≤ 12 values, sorted in place by a sorting network (Batcher's odd–even merge sort):
-/// branch-free compare-exchanges, where an insertion sort mispredicts on every noisy series.
+/// The median of `count` values, sorted in place (insertion sort: there are at most 12; a sorting network
+/// measured slower here).
 func sortedMedian(_ xs: UnsafeMutablePointer<Double>, _ count: Int) -> Double {
-    precondition(count <= SortingNetwork.width)
-    for i in count..<SortingNetwork.width { xs[i] = .infinity }
-    for (a, b) in SortingNetwork.pairs {
-        let x = xs[a], y = xs[b]
-        xs[a] = Swift.min(x, y); xs[b] = Swift.max(x, y)
+    for i in 1..<max(1, count) {
+        let x = xs[i]
+        var j = i - 1
+        while j >= 0, xs[j] > x { xs[j + 1] = xs[j]; j -= 1 }
+        xs[j + 1] = x
     }
     return count % 2 == 1 ? xs[count / 2] : (xs[count / 2 - 1] + xs[count / 2]) / 2
-}
-
-enum SortingNetwork {
-    static let width = 12
-    /// Batcher's network for 16 inputs without the compare-exchanges that touch the last four, which hold
-    /// +infinity and never move.
-    static let pairs: [(Int, Int)] = {
-        var pairs: [(Int, Int)] = []
-        let n = 16
-        var p = 1
-        while p < n {
-            var k = p
-            while k >= 1 {
-                for j in stride(from: k % p, to: n - k, by: 2 * k) {
-                    let limit: Int = Swift.min(k, n - j - k)
-                    for i in 0..<limit {
-                        let a: Int = i + j, b: Int = a + k, block: Int = 2 * p
-                        if a / block == b / block { pairs.append((a, b)) }
-                    }
-                }
-                k /= 2
-            }
-            p *= 2
-        }
-        return pairs.filter { $0.1 < width }
-    }()
 }
 
 /// A decimal integer as Frictionless reads one: optional sign, surrounding spaces allowed; nil for
