@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-swift build -c release --product gpmsync
+swift build -c release --static-swift-stdlib --product gpmsync
 .build/release/gpmsync demo "$@"

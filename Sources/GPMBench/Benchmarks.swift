@@ -126,7 +126,10 @@ public struct Benchmarks {
                 text = text.replacingOccurrences(of: ",service_log,,\n", with: ",service_log,,r\(round)\n", options: [], range: text.range(of: ",service_log,,\n"))
                 try text.write(toFile: file, atomically: true, encoding: .utf8)
             }
-            ours.append(try Measure.time { try Measure.shell("\(binary) sync --repo \(mine) >/dev/null", in: workspace) }.1)
+            let (trace, t) = try Measure.time { try Measure.shell("\(binary) sync --repo \(mine) >/dev/null", in: workspace) }
+            ours.append(t)
+            // With GPMSYNC_TRACE set, sync's step timings (on standard error) are shown.
+            if ProcessInfo.processInfo.environment["GPMSYNC_TRACE"] != nil { report(trace + "total \(Measure.ms(t))") }
             theirs.append(try Measure.time {
                 try Measure.shell("git add -A && git commit -qm edit && git pull -q --no-rebase origin main && git push -q origin HEAD:refs/heads/contrib/\(b)", in: cli)
             }.1)

@@ -54,8 +54,9 @@ public final class Index {
     }
 
     /// Re-reads the index from disk, dropping what was staged in memory.
-    public func reload() throws(GitError) {
-        try check(git_index_read(pointer, 1), "git_index_read")
+    /// Re-reads the index file; without `force`, only when it changed on disk since it was read.
+    public func reload(force: Bool = true) throws(GitError) {
+        try check(git_index_read(pointer, force ? 1 : 0), "git_index_read")
     }
 
     public func write() throws(GitError) {

@@ -10,9 +10,11 @@ public struct WorkingTreeChange: Sendable, Hashable {
 
 extension Repository {
     /// What `git status` would list, untracked files included (one by one, not as folders); ignored files left out.
-    public func workingTreeChanges() throws(GitError) -> [WorkingTreeChange] {
+    /// Files that differ from the index or HEAD. `againstIndexOnly` skips comparing HEAD with the index,
+    /// which reads every tree of HEAD: callers that know the index matches HEAD pass it.
+    public func workingTreeChanges(againstIndexOnly: Bool = false) throws(GitError) -> [WorkingTreeChange] {
         var options = gpm_status_options_init()
-        options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
+        options.show = againstIndexOnly ? GIT_STATUS_SHOW_WORKDIR_ONLY : GIT_STATUS_SHOW_INDEX_AND_WORKDIR
         options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
             | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
         var list: OpaquePointer?

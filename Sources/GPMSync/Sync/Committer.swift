@@ -19,29 +19,31 @@ public struct CommitOutcome: Sendable {
 public enum Committer {
     public static func commit(_ repo: DataRepository, message: String? = nil) throws -> CommitOutcome {
         let git = repo.git
-        let changes = try git.workingTreeChanges()
         let head = try git.headCommit()
+        let headTree = try head.map { try git.commit($0).tree }
+        let index = try Trace.step("  index read") { () throws -> Index in let index = try git.index(); try index.reload(force: false); return index }
+        // The index's tree comes from its cache when nothing was staged: then it equals HEAD's tree (as
+        // every commit here leaves it) and only the working tree needs comparing.
+        let indexMatchesHead = try Trace.step("  index tree") { try index.writeTree(to: git) } == headTree
+        let changes = try Trace.step("  status") { try git.workingTreeChanges(againstIndexOnly: indexMatchesHead) }
         guard !changes.isEmpty else { return CommitOutcome(commit: nil, summary: "", heldBack: [], invalid: []) }
         var validator = repo.workingTreeValidator()
         validator.checkOutliers = false  // only errors decide what is recorded; `validate` and `status` show warnings
         let present = changes.filter { $0.kind != .deleted }.map(\.path)
-        let diagnostics = validator.validate(paths: present)
+        let diagnostics = Trace.step("  validate") { validator.validate(paths: present) }
         // Personal data would stay in git history forever; a huge file would bloat every clone.
         let personal = Set(diagnostics.filter { $0.isPersonalData || $0.rule == "file-too-large" }.map(\.path))
         let staged = changes.map(\.path).filter { !personal.contains($0) }
-        let index = try git.index()
-        try index.reload()
-        try index.stage(paths: staged, workingDirectory: repo.root + "/")
+        try Trace.step("  stage") { try index.stage(paths: staged, workingDirectory: repo.root + "/") }
         // A file that holds personal data now but was clean before keeps its committed version in the index.
-        let tree = try index.writeTree(to: git)
-        try index.write()
-        let headTree = try head.map { try git.commit($0).tree }
+        let tree = try Trace.step("  write tree") { try index.writeTree(to: git) }
+        try Trace.step("  write index") { try index.write() }
         let heldBack = diagnostics.filter { personal.contains($0.path) && ($0.isPersonalData || $0.rule == "file-too-large") }
         let invalid = diagnostics.filter { !personal.contains($0.path) && $0.isError }
         if tree == headTree {
             return CommitOutcome(commit: nil, summary: "", heldBack: heldBack, invalid: invalid)
         }
-        let diff = try semanticDiff(repo, from: headTree, to: tree)
+        let diff = try Trace.step("  semantic diff") { try semanticDiff(repo, from: headTree, to: tree) }
         let summary = diff.summary().isEmpty ? "local edits" : diff.summary()
         let org = repo.orgUnit ?? "gpm"
         var text = message.map { $0 + "\n\n" } ?? ""

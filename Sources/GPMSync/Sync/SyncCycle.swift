@@ -28,13 +28,13 @@ public struct SyncReport: Sendable {
 public enum SyncCycle {
     public static func run(_ repo: DataRepository, message: String? = nil,
                            onProgress: @escaping @Sendable (String) -> Void = { _ in }) throws -> SyncReport {
-        try Locks.withExclusive(repo) {
+        try Trace.step("cycle") { try Locks.withExclusive(repo) {
             var report = SyncReport()
             var state = SyncState.load(repo)
             state.lastAttempt = Date()
-            report.committed = try Committer.commit(repo, message: message)
+            report.committed = try Trace.step("commit") { try Committer.commit(repo, message: message) }
             do {
-                try Network.fetch(repo, timeout: repo.timeout)
+                try Trace.step("fetch") { try Network.fetch(repo, timeout: repo.timeout) }
             } catch let e as GitError {
                 report.failure = GPMError.from(e, doing: "sync", whatTR: "eşitleme")
                 try record(&state, report.failure!, repo)
@@ -42,26 +42,26 @@ public enum SyncCycle {
             }
             for attempt in 0..<4 {
                 if let central = try repo.git.reference(DataRepository.centralMainRef) {
-                    let m = try LocalMerge.integrate(repo, theirs: central, label: "central main")
+                    let m = try Trace.step("merge central main") { try LocalMerge.integrate(repo, theirs: central, label: "central main") }
                     report.received.files += m.diff.files
                     report.newConflicts += m.conflicts
                 }
                 if let org = repo.orgUnit, let mine = try repo.git.reference(SubmissionBuilder.contribRef(org)) {
-                    let m = try LocalMerge.integrate(repo, theirs: mine, label: "contrib/\(org)")
+                    let m = try Trace.step("merge own contrib") { try LocalMerge.integrate(repo, theirs: mine, label: "contrib/\(org)") }
                     report.newConflicts += m.conflicts
                 }
-                let built = try SubmissionBuilder.build(repo)
+                let built = try Trace.step("build submission") { try SubmissionBuilder.build(repo) }
                 report.heldBack = built.heldBack
                 guard let submission = built.submission, let org = repo.orgUnit, let url = repo.centralURL else { break }
                 do {
                     let credentials = repo.credentials()
-                    let messages = try Network.withDeadline(repo.timeout) { deadline in
+                    let messages = try Trace.step("push") { try Network.withDeadline(repo.timeout) { deadline in
                         try repo.git.push(url: url, refspecs: ["\(SubmissionBuilder.pendingRef):refs/heads/contrib/\(org)"],
                                           options: TransferOptions(credentials: credentials, deadline: deadline, onMessage: onProgress))
-                    }
+                    } }
                     report.serverMessages = messages
                     try repo.git.setReference(SubmissionBuilder.contribRef(org), to: submission.commit, message: "sync: submitted")
-                    try SubmissionBuilder.recordInHistory(repo, submission.commit)
+                    try Trace.step("record submission") { try SubmissionBuilder.recordInHistory(repo, submission.commit) }
                     report.submitted = submission
                     state.lastSubmission = submission.commit.hex
                     state.lastSubmissionAt = Date()
@@ -83,9 +83,9 @@ public enum SyncCycle {
             state.lastFailure = nil
             state.lastFailureKind = nil
             state.offlineAttempts = 0
-            try state.save(repo)
+            try Trace.step("save state") { try state.save(repo) }
             return report
-        }
+        } }
     }
 
     private static func record(_ state: inout SyncState, _ failure: GPMError, _ repo: DataRepository) throws {
@@ -96,5 +96,20 @@ public enum SyncCycle {
         default: state.lastFailureKind = "error"
         }
         try state.save(repo)
+    }
+}
+
+/// Step timings on standard error when `GPMSYNC_TRACE` is set: where a slow sync spends its time.
+enum Trace {
+    static let enabled = ProcessInfo.processInfo.environment["GPMSYNC_TRACE"] != nil
+
+    static func step<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        guard enabled else { return try body() }
+        let start = ContinuousClock.now
+        defer {
+            let d = ContinuousClock.now - start
+            FileHandle.standardError.write(Data("trace: \(name) \(d.components.attoseconds / 1_000_000_000_000_000 + d.components.seconds * 1000) ms\n".utf8))
+        }
+        return try body()
     }
 }
