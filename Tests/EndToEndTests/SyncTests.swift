@@ -122,6 +122,14 @@ final class SyncTests: XCTestCase {
         try f.write(a, residents, Tables.residents([("SYR", "F", 100)]))
         try git(["add", residents], in: a)
         try git(["commit", "-q", "-m", "by hand"], in: a)
+        // A file staged by hand and not committed is recorded by gpmsync's commit: the index is not HEAD's
+        // then, and the commit step must compare HEAD with it, not only the index with the working tree.
+        let staged = "municipalities/34-kadikoy/data/residents/2024Q4.csv"
+        try f.write(a, staged, Tables.residents([("SYR", "F", 90)]))
+        try git(["add", staged], in: a)
+        try f.gpmsync(["commit"], in: a).check()
+        XCTAssertTrue(try git(["show", "--stat", "--format=", "HEAD"], in: a).contains("2024Q4.csv"))
+        XCTAssertEqual(try git(["status", "--porcelain"], in: a), "")
         try f.write(a, services, Tables.servicesHeader + "education,TP,SYR,F,ALL,x,12,service_log,,\n")
         try git(["add", services], in: a)
         XCTAssertThrowsError(try git(["commit", "-q", "-m", "invalid"], in: a), "the pre-commit hook refuses an invalid file")
