@@ -107,6 +107,23 @@ final class ValidatorTests: XCTestCase {
         XCTAssertEqual(rules["municipalities/34-kadikoy/data/residents/2025Q3.csv"], "encoding-error")
     }
 
+    /// A FIFO where an earlier period's file would be: the outlier rule's read of it must not wait for a writer.
+    func testAFIFOInTheTreeIsNeverWaitedOn() throws {
+        let dir = TemporaryDirectory()
+        let root = try templateCopy(dir)
+        let folder = root + "/municipalities/34-kadikoy/data/residents"
+        try write(Self.residentsHeader + "TP,SYR,F,ALL,120,admin_register,,\n", to: folder + "/2025Q1.csv")
+        XCTAssertEqual(mkfifo(folder + "/2024Q4.csv", 0o644), 0)
+        let v = validator(root)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            _ = v.validate(paths: ["municipalities/34-kadikoy/data/residents/2025Q1.csv"])
+            _ = v.validateAll()
+            done.signal()
+        }
+        XCTAssertEqual(done.wait(timeout: .now() + 30), .success, "validation waited on a FIFO")
+    }
+
     func testPracticeDocument() throws {
         let dir = TemporaryDirectory()
         let root = try templateCopy(dir)

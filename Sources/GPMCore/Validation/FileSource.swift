@@ -62,8 +62,9 @@ public struct DirectorySource: FileSource {
     }
 
     public func bytes(at path: String) -> [UInt8]? {
-        // O_NOFOLLOW: a symlink is never followed (it is reported as one, not read).
-        let fd = open(root + "/" + path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        // O_NOFOLLOW: a symlink is never followed (it is reported as one, not read). O_NONBLOCK: opening a
+        // FIFO someone left in the tree must not wait for a writer (it is then refused as not a regular file).
+        let fd = open(root + "/" + path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
