@@ -77,8 +77,8 @@ public func spawn(_ executable: String, _ arguments: [String], in directory: Str
     defer { posix_spawnattr_destroy(&attributes) }
     resetSignals(&attributes)
     let previous = FileManager.default.currentDirectoryPath
-    FileManager.default.changeCurrentDirectoryPath(directory)
-    defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+    _ = FileManager.default.changeCurrentDirectoryPath(directory)
+    defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
     var pid: pid_t = 0
     let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
     guard rc == 0 else { throw TestFailure("cannot spawn \(executable): \(rc)") }

@@ -48,14 +48,12 @@ struct TablePlan: @unchecked Sendable { // @unchecked: the compiled `Regex` valu
     let foreignKeys: [ForeignKey]
     /// Column indexes of the primary key, in key order.
     let keyColumns: [Int]
-    /// Per key column: its code table (nil when it has none), bit offset and bit width in a packed key.
-    let keyCodes: [CodeTable?]
+    /// Per key column: bit offset and bit width in a packed key.
     let keyShifts: [UInt64]
     let keyWidths: [UInt64]
     /// Whether every key column has a code list and the widths fit 64 bits; otherwise keys are interned.
     let packed: Bool
     let measures: [Field]
-    let measureColumns: [Int]
     /// Per measure: the measure it may never be below.
     let notBelow: [Int?]
     let reasonColumn: Int?
@@ -67,12 +65,11 @@ struct TablePlan: @unchecked Sendable { // @unchecked: the compiled `Regex` valu
         let schema = dataset.schema
         let measures = schema.measures
         self.measures = measures
-        measureColumns = measures.compactMap { schema.index(of: $0.name) }
         notBelow = measures.map { m in m.notBelow.flatMap { lower in measures.firstIndex { $0.name == lower } } }
         reasonColumn = schema.index(of: "missing_reason")
         missingValues = schema.missingValues.map { Array($0.utf8) }
         keyColumns = schema.primaryKey.compactMap { schema.index(of: $0) }
-        columns = schema.fields.enumerated().map { i, f in
+        columns = schema.fields.map { f in
             let pattern = f.pattern.flatMap { try? Regex("^(?:" + $0 + ")$") }
             let bounded = f.minimum != nil || f.maximum != nil
             let textual = f.enumValues != nil || pattern != nil || f.minLength != nil || f.maxLength != nil
@@ -90,7 +87,7 @@ struct TablePlan: @unchecked Sendable { // @unchecked: the compiled `Regex` valu
         }
         let codesByColumn = Dictionary(foreignKeys.map { ($0.column, $0.codes) }, uniquingKeysWith: { a, _ in a })
         let keys = keyColumns
-        keyCodes = keys.map { codesByColumn[$0] }
+        let keyCodes = keys.map { codesByColumn[$0] }
         var shifts: [UInt64] = [], widths: [UInt64] = [], used: UInt64 = 0
         for codes in keyCodes {
             let width = UInt64(Int.bitWidth - (codes?.count ?? 0).leadingZeroBitCount) // room for id + 1
