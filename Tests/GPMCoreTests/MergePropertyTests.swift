@@ -6,17 +6,6 @@ import XCTest
 /// Random edits on both sides of thousands of tables: every changed cell ends up in the merged file or in
 /// a recorded conflict, and a merge with nothing conflicting equals the cell-wise expectation.
 final class MergePropertyTests: XCTestCase {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
-
     typealias Table = [RecordKey: [String: String]]
     let columns = ["legal_status", "nationality", "sex", "age_group", "count", "source", "missing_reason", "comment"]
     let measures = ["count", "source", "comment"]

@@ -7,17 +7,6 @@ import XCTest
 /// `ReferenceTableRules.swift`): the same diagnostics, in the same order, with the same messages, on the
 /// corpus and on thousands of random tables; the same rows handed to the outlier rule.
 final class TableEngineDifferentialTests: XCTestCase {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     var package: DataPackage!
     var codeLists: CodeLists!
 

@@ -225,3 +225,17 @@ public func templateCopy(_ dir: TemporaryDirectory, name: String = "repo") throw
     try FileManager.default.copyItem(atPath: packageRoot + "/Repos/template", toPath: dest)
     return dest
 }
+
+/// SplitMix64: a seeded generator, so a property test that fails fails again with the same cases.
+public struct SplitMix: RandomNumberGenerator {
+    public var state: UInt64
+    public init(state: UInt64) { self.state = state }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -6,13 +6,7 @@ import Foundation
 struct TablePlan: @unchecked Sendable { // @unchecked: the compiled `Regex` values are immutable after init.
     struct Column {
         var field: Field
-        /// Required, or part of the primary key: an empty cell is a `constraint-error`.
-        var mustHaveValue: Bool
         var pattern: Regex<AnyRegexOutput>?
-        /// Constraints that need the cell as a `String` (enum, pattern, lengths, bounds of a number).
-        var checksText: Bool
-        /// Index in `measures` when the column is one.
-        var measure: Int?
     }
 
     struct ForeignKey {
@@ -34,7 +28,9 @@ struct TablePlan: @unchecked Sendable { // @unchecked: the compiled `Regex` valu
     /// What the inner loop reads of a column: plain values, so reading one costs no reference counting.
     struct CellCheck {
         var type: Field.Kind
+        /// Required, or part of the primary key: an empty cell is a `constraint-error`.
         var mustHaveValue: Bool
+        /// Constraints that need the cell as a `String` (enum, pattern, lengths, bounds of a number).
         var checksText: Bool
         /// Index in `measures`, -1 when the column is not one.
         var measure: Int
@@ -59,6 +55,8 @@ struct TablePlan: @unchecked Sendable { // @unchecked: the compiled `Regex` valu
     let reasonColumn: Int?
     let totals: [TotalDimension]
     let missingValues: [[UInt8]]
+    /// The usual `missingValues: [""]`, checked without looping over byte arrays.
+    let onlyEmptyIsMissing: Bool
 
     init(dataset: Dataset, codeLists: CodeLists) {
         self.dataset = dataset
@@ -68,18 +66,16 @@ struct TablePlan: @unchecked Sendable { // @unchecked: the compiled `Regex` valu
         notBelow = measures.map { m in m.notBelow.flatMap { lower in measures.firstIndex { $0.name == lower } } }
         reasonColumn = schema.index(of: "missing_reason")
         missingValues = schema.missingValues.map { Array($0.utf8) }
+        onlyEmptyIsMissing = missingValues == [[]]
         keyColumns = schema.primaryKey.compactMap { schema.index(of: $0) }
-        columns = schema.fields.map { f in
-            let pattern = f.pattern.flatMap { try? Regex("^(?:" + $0 + ")$") }
+        columns = schema.fields.map { f in Column(field: f, pattern: f.pattern.flatMap { try? Regex("^(?:" + $0 + ")$") }) }
+        cellChecks = columns.map { c in
+            let f = c.field
             let bounded = f.minimum != nil || f.maximum != nil
-            let textual = f.enumValues != nil || pattern != nil || f.minLength != nil || f.maxLength != nil
-                || (f.type == .number && bounded)
-            return Column(field: f, mustHaveValue: f.required || schema.primaryKey.contains(f.name),
-                          pattern: pattern, checksText: textual, measure: measures.firstIndex { $0.name == f.name })
-        }
-        cellChecks = columns.map {
-            CellCheck(type: $0.field.type, mustHaveValue: $0.mustHaveValue, checksText: $0.checksText, measure: $0.measure ?? -1,
-                      minimum: $0.field.minimum, maximum: $0.field.maximum)
+            return CellCheck(type: f.type, mustHaveValue: f.required || schema.primaryKey.contains(f.name),
+                             checksText: f.enumValues != nil || c.pattern != nil || f.minLength != nil || f.maxLength != nil
+                                || (f.type == .number && bounded),
+                             measure: measures.firstIndex { $0.name == f.name } ?? -1, minimum: f.minimum, maximum: f.maximum)
         }
         foreignKeys = schema.foreignKeys.compactMap { fk in
             guard let i = schema.index(of: fk.field), let codes = codeLists.tables[fk.resource] else { return nil }
@@ -106,6 +102,7 @@ struct TablePlan: @unchecked Sendable { // @unchecked: the compiled `Regex` valu
     }
 
     func isMissing(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+        if onlyEmptyIsMissing { return cell.isEmpty }
         for m in missingValues where m.count == cell.count {
             if m.isEmpty || m.withUnsafeBufferPointer({ memcmp($0.baseAddress!, cell.baseAddress!, m.count) == 0 }) { return true }
         }
@@ -232,7 +229,6 @@ struct TableRules {
         defer { measureValues.deallocate(); codeIds.deallocate(); lastCode.deallocate() }
         let cellChecks = plan.cellChecks
         let fkColumns = plan.foreignKeys.map(\.column), fkTables = plan.foreignKeys.map(\.codes)
-        let onlyEmptyIsMissing = plan.missingValues == [[]]
 
         for r in 1..<cells.rowCount {
             let range = cells.cellRange(r)
@@ -272,7 +268,7 @@ struct TableRules {
                                               message: PersonalData.message(for: finding.rule)))
                     }
                 }
-                if onlyEmptyIsMissing ? v.isEmpty : plan.isMissing(v) {
+                if plan.isMissing(v) {
                     if check.mustHaveValue {
                         out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "constraint-error", message: Messages.required()))
                         rowValid = false

@@ -137,7 +137,8 @@ public struct Validator: Sendable {
             p = p.previous
             let path = "municipalities/\(org)/data/\(dataset.name)/\(p).csv"
             if let table = readTables.table(path) { result.append(table); continue }
-            guard !readTables.isAbsent(path), let bytes = source.bytes(at: path) else {
+            if readTables.isAbsent(path) { result.append(nil); continue }
+            guard let bytes = source.bytes(at: path) else {
                 readTables.markAbsent(path)
                 result.append(nil)
                 continue
