@@ -51,6 +51,14 @@ public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 }
 
+extension GitError {
+    /// True when the failure is this machine's, not the data's: a write the disk or the permissions refused,
+    /// or a lock another process holds. Retrying later can succeed; the data is not to blame.
+    public var isLocalFailure: Bool {
+        code == .locked || [GIT_ERROR_OS, GIT_ERROR_FILESYSTEM, GIT_ERROR_NOMEMORY].map { Int32($0.rawValue) }.contains(errorClass)
+    }
+}
+
 /// Checks a libgit2 return code and, on failure, reads `git_error_last()` at once on this thread.
 @inline(__always)
 @discardableResult

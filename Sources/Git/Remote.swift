@@ -29,12 +29,15 @@ public struct TransferOptions: Sendable {
     public var deadline: ContinuousClock.Instant?
     /// Called with the server's side-band messages ("remote: …") and progress lines.
     public var onMessage: (@Sendable (String) -> Void)?
+    /// Fetch only: local refs under the refspecs' destinations that the remote no longer has are deleted.
+    public var prune = false
 
     public init(credentials: Credentials = Credentials(), deadline: ContinuousClock.Instant? = nil,
-                onMessage: (@Sendable (String) -> Void)? = nil) {
+                onMessage: (@Sendable (String) -> Void)? = nil, prune: Bool = false) {
         self.credentials = credentials
         self.deadline = deadline
         self.onMessage = onMessage
+        self.prune = prune
     }
 }
 
@@ -206,7 +209,7 @@ extension Repository {
         let context = TransferContext(options: options)
         var fetchOptions = gpm_fetch_options_init()
         fetchOptions.callbacks = context.callbacks()
-        fetchOptions.prune = GIT_FETCH_NO_PRUNE
+        fetchOptions.prune = options.prune ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE
         fetchOptions.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         let rc = withStrArray(refspecs) { specs in
             withExtendedLifetime(context) { git_remote_fetch(remote, specs, &fetchOptions, "gpmsync fetch") }

@@ -58,10 +58,11 @@ public func run(_ executable: String, _ arguments: [String], in directory: Strin
 
 /// Runs the git CLI, the second client of every test; throws when it fails.
 @discardableResult
-public func git(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> String {
+public func git(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
+                input: String? = nil) throws -> String {
     let r = try run("/usr/bin/git", arguments, in: directory, environment: environment.merging(
         ["GIT_AUTHOR_NAME": "cli", "GIT_AUTHOR_EMAIL": "cli@example.invalid",
-         "GIT_COMMITTER_NAME": "cli", "GIT_COMMITTER_EMAIL": "cli@example.invalid"], uniquingKeysWith: { a, _ in a }))
+         "GIT_COMMITTER_NAME": "cli", "GIT_COMMITTER_EMAIL": "cli@example.invalid"], uniquingKeysWith: { a, _ in a }), input: input)
     guard r.status == 0 else { throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(r.stderr)") }
     return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 }

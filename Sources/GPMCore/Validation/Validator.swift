@@ -94,7 +94,10 @@ public struct Validator: Sendable {
             if let packageError {
                 out.append(Diagnostic(path: path, rule: "package-error", message: Message(en: packageError, tr: "datapackage.json okunamadı: \(packageError)")))
             }
-        case .codeList, .access:
+        case .codeList:
+            out += scanTextForPersonalData(path: path, text: text, allowEmail: false)
+        case .access:
+            out += AccessList(bytes: bytes, orgUnits: codeLists["org_units"]).problems
             out += scanTextForPersonalData(path: path, text: text, allowEmail: false)
         case .readme, .notAllowed:
             break
@@ -151,7 +154,7 @@ public struct Validator: Sendable {
         return result
     }
 
-    func scanTextForPersonalData(path: String, text: String, allowEmail: Bool) -> [Diagnostic] {
+    public func scanTextForPersonalData(path: String, text: String, allowEmail: Bool) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             for f in PersonalData.scan(String(line), allowEmail: allowEmail) {

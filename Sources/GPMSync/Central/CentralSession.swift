@@ -24,22 +24,37 @@ public final class CentralSession {
             url = nil
             return
         }
-        let cacheRoot = (ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache") + "/gpmsync/central"
-        let name = location.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? String($0) : "_" }.joined()
-        let path = cacheRoot + "/" + name + ".git"
+        let path = Self.cacheDirectory() + "/central/" + Self.cacheName(location) + ".git"
         git = FileManager.default.fileExists(atPath: path) ? try Repository.open(path) : try Repository.create(path, bare: true)
         url = location
         try refresh()
     }
 
-    /// Fetches every branch and the notes from the URL (no-op for a local repository).
+    /// gpmsync's cache folder: `$XDG_CACHE_HOME/gpmsync`, else `$HOME/.cache/gpmsync`.
+    public static func cacheDirectory() -> String {
+        let env = ProcessInfo.processInfo.environment
+        if let xdg = env["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/gpmsync" }
+        return (env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()) + "/.cache/gpmsync"
+    }
+
+    /// A readable name for a URL's cache that no other URL shares: its letters and digits, then a hash of
+    /// the exact URL (two URLs that differ only in punctuation get two caches).
+    static func cacheName(_ url: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a, 64 bits: stable across runs, unlike Hasher
+        for b in url.utf8 { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        let readable = String(url.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "_" }.prefix(80))
+        return readable + "-" + String(hash, radix: 16)
+    }
+
+    /// Fetches every branch and the notes from the URL (no-op for a local repository); branches deleted on
+    /// the central are deleted from the cache too, so nothing is listed or decided from a stale copy.
     public func refresh() throws {
         guard let url else { return }
         let creds = credentials
         do {
             try Network.withDeadline(timeout) { [git] deadline in
                 try git.fetch(url: url, refspecs: ["+refs/heads/*:refs/heads/*", "+\(ReviewNote.ref):\(ReviewNote.ref)"],
-                              options: TransferOptions(credentials: creds, deadline: deadline))
+                              options: TransferOptions(credentials: creds, deadline: deadline, prune: true))
             }
         } catch let e as GitError {
             throw GPMError.from(e, doing: "fetch", whatTR: "çekme")
@@ -69,6 +84,29 @@ public final class CentralSession {
     }
 
     public var main: ObjectID? { try? git.reference(DataRepository.mainRef) }
+
+    /// Where gpmsync keeps its own files in the central repository (or in the reviewer's cached mirror).
+    var stateDirectory: String { git.gitDirectory + "gpmsync" }
+
+    /// Holds the central's writer lock: one `central process` or review decision at a time writes `main` and
+    /// the notes here. Waits up to `wait`; nil when another run still holds it. Close the descriptor to
+    /// release it (the kernel releases it when the process dies). Once held, `.lock` files that a killed
+    /// gpmsync left on `main` or the notes are recovered (see `Locks.recoverStaleRefLocks`).
+    public func holdWriterLock(wait: Duration) throws -> Int32? {
+        guard let fd = try Locks.tryHold(directory: stateDirectory, "central", wait: wait) else { return nil }
+        Locks.recoverStaleRefLocks(gitDirectory: git.gitDirectory, refs: [DataRepository.mainRef, ReviewNote.ref])
+        return fd
+    }
+
+    /// Runs `body` holding the writer lock; refuses when another writer keeps it past `wait`.
+    func withWriterLock<T>(wait: Duration = .seconds(30), _ body: () throws -> T) throws -> T {
+        guard let fd = try holdWriterLock(wait: wait) else {
+            throw GPMError(.usage, en: "another gpmsync is writing to the central repository (pid \(Locks.holder(directory: stateDirectory, "central").map(String.init) ?? "?")); try again in a moment",
+                           tr: "merkez depoya başka bir gpmsync yazıyor (pid \(Locks.holder(directory: stateDirectory, "central").map(String.init) ?? "?")); biraz sonra yeniden deneyin")
+        }
+        defer { close(fd) }
+        return try body()
+    }
 
     /// Every contribution branch: org unit and tip.
     public func contributions() throws -> [(org: String, tip: ObjectID)] {

@@ -53,26 +53,44 @@ public enum PreReceive {
         guard let user else {
             throw Refusal(rule: "access", path: nil, en: "the server could not tell who is pushing", tr: "sunucu gönderenin kim olduğunu belirleyemedi")
         }
-        let main = try? git.reference(DataRepository.mainRef)
-        guard let main else {
-            // An empty central repository: only its first `main` may arrive.
-            if updates.allSatisfy({ $0.ref == DataRepository.mainRef }) { return }
-            throw Refusal(rule: "access", path: nil, en: "the central repository has no main yet", tr: "merkez deponun henüz main dalı yok")
+        // Who may do what is read from `main`; without it nobody can be told apart, so an empty central takes
+        // nothing (its first `main` is written on the server by `gpmsync central init`).
+        guard let main = try? git.reference(DataRepository.mainRef) else {
+            throw Refusal(rule: "access", path: nil, en: "the central repository has no main; an administrator creates it on the server with 'gpmsync central init'",
+                          tr: "merkez deponun ana verisi (main) yok; bir yönetici bunu sunucuda 'gpmsync central init' ile oluşturur")
         }
         let mainSource: TreeSource
         do { mainSource = try TreeSource(repository: git, tree: try git.commit(main).tree) } catch {
-            throw Refusal(rule: "access", path: nil, en: "cannot read main: \(error.message)", tr: "main okunamadı: \(error.message)")
+            throw Refusal(rule: "access", path: nil, en: "cannot read main: \(error.message)", tr: "ana veri (main) okunamadı: \(error.message)")
         }
-        let access = AccessList(bytes: mainSource.bytes(at: "access.csv") ?? [])
+        let package = mainSource.dataPackage
+        let codeLists = package.map { CodeLists(package: $0, source: mainSource) }
+        let access = AccessList(bytes: mainSource.bytes(at: AccessList.path) ?? [], orgUnits: codeLists?["org_units"])
+        if let problem = access.problems.first {
+            throw Refusal(rule: "access", path: "access.csv" + (problem.line.map { ":\($0)" } ?? ""),
+                          en: "access.csv on main does not validate (\(problem.message.en)); no push is accepted until an administrator fixes it on the server with 'gpmsync central grant'",
+                          tr: "ana verideki access.csv doğrulanamıyor (\(problem.message.tr)); bir yönetici sunucuda 'gpmsync central grant' ile düzeltene kadar hiçbir gönderim kabul edilmez")
+        }
         guard let entry = access[user] else {
             throw Refusal(rule: "access", path: "access.csv", en: "user '\(user)' is not in access.csv", tr: "'\(user)' kullanıcısı access.csv içinde yok")
         }
+        let context = Context(main: main, package: package, codeLists: codeLists,
+                              existing: ((try? git.references(matching: "refs/*")) ?? []).map(\.id))
         for update in updates {
-            try check(git, update, entry: entry, main: main, mainSource: mainSource)
+            try check(git, update, entry: entry, context: context)
         }
     }
 
-    static func check(_ git: Repository, _ u: Update, entry: AccessList.Entry, main: ObjectID, mainSource: TreeSource) throws(Refusal) {
+    /// What every update is checked against: `main` before the push, its schema and code lists, and the
+    /// tips of every ref before the push (commits reachable from them arrived through this door already).
+    struct Context {
+        var main: ObjectID
+        var package: DataPackage?
+        var codeLists: CodeLists?
+        var existing: [ObjectID]
+    }
+
+    static func check(_ git: Repository, _ u: Update, entry: AccessList.Entry, context: Context) throws(Refusal) {
         let isContrib = u.ref.hasPrefix("refs/heads/contrib/")
         let org = isContrib ? String(u.ref.dropFirst("refs/heads/contrib/".count)) : nil
         switch entry.role {
@@ -91,22 +109,37 @@ public enum PreReceive {
             break
         }
         if u.new.isZero {
-            guard entry.role == .admin else {
+            guard entry.role == .admin, u.ref != DataRepository.mainRef else {
                 throw Refusal(rule: "access", path: nil, en: "\(u.ref) may not be deleted", tr: "\(u.ref) silinemez")
             }
             return
         }
-        if isContrib || u.ref == DataRepository.mainRef, !u.old.isZero {
+        // A branch or the notes must name a commit: a ref to a blob or a tree breaks every reader.
+        let isHistory = u.ref.hasPrefix("refs/heads/") || u.ref.hasPrefix("refs/notes/")
+        let kind = (try? git.objectHeader(u.new))??.kind
+        if isHistory || kind == .commit {
+            guard kind == .commit else {
+                throw Refusal(rule: "bad-object", path: nil, en: "\(u.ref) must point at a commit", tr: "\(u.ref) bir kayda (commit) işaret etmeli")
+            }
+        }
+        if isContrib || u.ref == DataRepository.mainRef || u.ref == ReviewNote.ref, !u.old.isZero {
             let fastForward = (try? git.isAncestor(u.old, of: u.new)) ?? false
             guard fastForward || entry.role == .admin else {
                 throw Refusal(rule: "fast-forward", path: nil, en: "\(u.ref) can only move forward (fetch and merge first)",
                               tr: "\(u.ref) yalnızca ileri alınabilir (önce çekip birleştirin)")
             }
         }
+        guard kind == .commit else { return }
+        // Every new commit, as stored: entries, modes, sizes, personal data; records against their rules.
+        let commits: [ObjectID]
+        do { commits = try git.log(from: u.new, hiding: context.existing + (u.old.isZero ? [] : [u.old])) } catch {
+            throw Refusal(rule: "bad-object", path: nil, en: "the history of \(u.ref) cannot be read (\(error.message))",
+                          tr: "\(u.ref) geçmişi okunamıyor (\(error.message))")
+        }
+        let rules: IncomingHistory.Rules = isContrib ? .fixed(context.package, context.codeLists)
+            : u.ref.hasPrefix("refs/heads/") ? .commitsOwn : .structureOnly
+        try refuseOnError(IncomingHistory.check(git, commits: commits, rules: rules))
         guard u.ref.hasPrefix("refs/heads/") else { return }
-        // Every new commit: what it changes against each of its parents.
-        let existing = ((try? git.references(matching: "refs/heads/*")) ?? []).map(\.id)
-        let commits = (try? git.log(from: u.new, hiding: existing + (u.old.isZero ? [] : [u.old]))) ?? []
         for c in commits {
             let paths: Set<String>
             do { paths = try changedPaths(git, c) } catch {
@@ -116,26 +149,30 @@ public enum PreReceive {
                 let location = RepositoryPath(path)
                 if entry.role == .municipality, location.orgUnit != entry.orgUnit {
                     throw Refusal(rule: "ownership", path: path, en: "commit \(c.short) changes \(path), outside municipalities/\(entry.orgUnit ?? "?")/",
-                                  tr: "\(c.short) işlemesi municipalities/\(entry.orgUnit ?? "?")/ dışındaki \(path) dosyasını değiştiriyor")
+                                  tr: "\(c.short) kaydı municipalities/\(entry.orgUnit ?? "?")/ dışındaki \(path) dosyasını değiştiriyor")
                 }
                 if entry.role != .admin, location.isGPMOwned {
                     throw Refusal(rule: "ownership", path: path, en: "only admins may change \(path)", tr: "\(path) dosyasını yalnızca yöneticiler değiştirebilir")
                 }
             }
         }
-        // The records a contribution brings must validate, against main's schema and code lists.
-        if isContrib {
+        // The records a contribution brings, as its tip has them, must validate against main's schema and code lists.
+        if let org {
             let diagnostics: [Diagnostic]
-            do { diagnostics = try ContributionCheck.validate(git, tip: u.new, main: main, orgUnit: org!, outliers: false) } catch {
+            do { diagnostics = try ContributionCheck.validate(git, tip: u.new, main: context.main, orgUnit: org, outliers: false, historyChecked: true) } catch {
                 throw Refusal(rule: "validation", path: nil, en: "cannot validate: \(error)", tr: "doğrulanamadı: \(error)")
             }
-            if let first = diagnostics.first(where: \.isError) {
-                let more = diagnostics.filter(\.isError).count - 1
-                throw Refusal(rule: first.rule, path: first.path + (first.line.map { ":\($0)" } ?? ""),
-                              en: first.message.en + (more > 0 ? " (and \(more) more error(s))" : ""),
-                              tr: first.message.tr + (more > 0 ? " (ve \(more) hata daha)" : ""))
-            }
+            try refuseOnError(diagnostics)
         }
+    }
+
+    /// The first error as the refusal, with how many more there are.
+    static func refuseOnError(_ diagnostics: [Diagnostic]) throws(Refusal) {
+        guard let first = diagnostics.first(where: \.isError) else { return }
+        let more = diagnostics.filter(\.isError).count - 1
+        throw Refusal(rule: first.rule, path: first.path + (first.line.map { ":\($0)" } ?? ""),
+                      en: first.message.en + (more > 0 ? " (and \(more) more error(s))" : ""),
+                      tr: first.message.tr + (more > 0 ? " (ve \(more) hata daha)" : ""))
     }
 
     /// Paths a commit changes: against its parent, or for a merge, paths that differ from every parent.
@@ -155,7 +192,15 @@ public enum PreReceive {
 /// checked against main's datapackage.json and code lists, plus the ownership rule.
 public enum ContributionCheck {
     /// `outliers`: also the warnings that need earlier periods (the door needs only errors).
-    public static func validate(_ git: Repository, tip: ObjectID, main: ObjectID, orgUnit: String, outliers: Bool = true) throws -> [Diagnostic] {
+    /// `historyChecked`: the commits between `main` and the tip were already checked entry by entry (by
+    /// the door, for this push); otherwise they are checked here, and a contribution whose history cannot
+    /// be read safely gets those findings alone.
+    public static func validate(_ git: Repository, tip: ObjectID, main: ObjectID, orgUnit: String, outliers: Bool = true,
+                                historyChecked: Bool = false) throws -> [Diagnostic] {
+        if !historyChecked {
+            let history = IncomingHistory.check(git, commits: try git.log(from: tip, hiding: [main]), rules: .personalDataOnly)
+            if !history.isEmpty { return history }
+        }
         let base = try git.mergeBase(main, tip)
         let baseTree = try base.map { try git.commit($0).tree }
         let tipTree = try git.commit(tip).tree

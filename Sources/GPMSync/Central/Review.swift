@@ -58,46 +58,64 @@ public struct Review {
         return (tip, try contributionDiff(tip: tip, main: main), try ContributionCheck.validate(session.git, tip: tip, main: main, orgUnit: org))
     }
 
-    /// Merges the contribution into `main` and notes it approved. `expectedTip`: the tip the reviewer saw;
-    /// a branch that moved since is refused (the reviewer has not seen what it now holds).
-    public func approve(org: String, expectedTip: String?) throws -> ObjectID {
-        let tip = try checkedTip(org, expectedTip)
-        guard let main = session.main else { throw GPMError(.usage, en: "central has no main", tr: "merkezde main yok") }
-        let diagnostics = try ContributionCheck.validate(session.git, tip: tip, main: main, orgUnit: org)
-        if let e = diagnostics.first(where: \.isError) {
-            throw GPMError(.invalid, en: "cannot approve: \(e.path): \(e.rule): \(e.message.en)", tr: "onaylanamaz: \(e.path): \(e.rule): \(e.message.tr)")
+    /// Merges the contribution into `main` and notes it approved. `expectedTip`: the full id of the tip the
+    /// reviewer saw; a branch that moved since is refused (the reviewer has not seen what it now holds).
+    public func approve(org: String, expectedTip: String) throws -> ObjectID {
+        try session.withWriterLock {
+            let tip = try checkedTip(org, expectedTip)
+            guard let main = session.main else { throw GPMError(.usage, en: "central has no main", tr: "merkezde ana veri (main) yok") }
+            let diagnostics = try ContributionCheck.validate(session.git, tip: tip, main: main, orgUnit: org)
+            if let e = diagnostics.first(where: \.isError) {
+                throw GPMError(.invalid, en: "cannot approve: \(e.path): \(e.rule): \(e.message.en)", tr: "onaylanamaz: \(e.path): \(e.rule): \(e.message.tr)")
+            }
+            let result = try session.merge(org: org, tip: tip, by: reviewer)
+            guard let merged = result.commit else {
+                let first = result.conflicts.first.map { " \($0.path) \($0.conflict.key)" } ?? ""
+                throw GPMError(.invalid, en: "cannot approve: \(result.conflicts.count) conflict(s) with main, first in\(first)",
+                               tr: "onaylanamaz: ana veri (main) ile \(result.conflicts.count) çakışma, ilki\(first)")
+            }
+            try session.writeNote(ReviewNote(state: .approved, reviewer: reviewer, diagnostics: diagnostics), on: tip)
+            try session.publish()
+            return merged
         }
-        let result = try session.merge(org: org, tip: tip, by: reviewer)
-        guard let merged = result.commit else {
-            let first = result.conflicts.first!
-            throw GPMError(.invalid, en: "cannot approve: \(result.conflicts.count) conflict(s) with main, first in \(first.path) \(first.conflict.key)",
-                           tr: "onaylanamaz: main ile \(result.conflicts.count) çakışma, ilki \(first.path) \(first.conflict.key)")
-        }
-        try session.writeNote(ReviewNote(state: .approved, reviewer: reviewer, diagnostics: diagnostics), on: tip)
-        try session.publish()
-        return merged
     }
 
     /// Sends the contribution back with a reason (`rejected` or `has_issues`).
-    public func sendBack(org: String, state: ReviewNote.State, reason: String, expectedTip: String?) throws {
-        let tip = try checkedTip(org, expectedTip)
-        let diagnostics = session.note(tip)?.diagnostics ?? []
-        try session.writeNote(ReviewNote(state: state, reviewer: reviewer, reason: reason, diagnostics: diagnostics), on: tip)
-        try session.publish()
+    public func sendBack(org: String, state: ReviewNote.State, reason: String, expectedTip: String) throws {
+        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw GPMError(.usage, en: "give the reason in words the municipality's staff understand", tr: "gerekçeyi belediye çalışanlarının anlayacağı sözlerle yazın")
+        }
+        try session.withWriterLock {
+            let tip = try checkedTip(org, expectedTip)
+            let diagnostics = session.note(tip)?.diagnostics ?? []
+            try session.writeNote(ReviewNote(state: state, reviewer: reviewer, reason: reason, diagnostics: diagnostics), on: tip)
+            try session.publish()
+        }
     }
 
     func tip(_ org: String) throws -> ObjectID {
         guard let tip = try session.git.reference("refs/heads/contrib/\(org)") else {
-            throw GPMError(.usage, en: "no contribution from \(org)", tr: "\(org) birimden katkı yok")
+            throw GPMError(.usage, en: "no contribution from \(org)", tr: "\(org) biriminden gelen katkı yok")
         }
         return tip
     }
 
-    func checkedTip(_ org: String, _ expected: String?) throws -> ObjectID {
+    /// The branch's tip, provided it is exactly the one the reviewer saw (a full object id: a prefix of a
+    /// few characters would match a moved branch by chance) and it is not already in `main` (data already
+    /// accepted cannot be sent back; a later change needs a new contribution).
+    func checkedTip(_ org: String, _ expected: String) throws -> ObjectID {
+        guard let seen = ObjectID(hex: expected.lowercased()) else {
+            throw GPMError(.usage, en: "give the full id of the tip you reviewed (40 hex digits, as 'review show \(org)' prints it)",
+                           tr: "incelediğiniz son kaydın tam kimliğini verin ('review show \(org)' komutunun yazdığı 40 onaltılık hane)")
+        }
         let tip = try self.tip(org)
-        if let expected, !tip.hex.hasPrefix(expected.lowercased()) {
-            throw GPMError(.invalid, en: "contrib/\(org) moved to \(tip.short) since you saw \(expected); run 'review show \(org)' again",
-                           tr: "contrib/\(org), gördüğünüz \(expected) sürümünden sonra \(tip.short) oldu; 'review show \(org)' komutunu yeniden çalıştırın")
+        guard tip == seen else {
+            throw GPMError(.invalid, en: "contrib/\(org) moved to \(tip.short) since you saw \(seen.short); run 'review show \(org)' again",
+                           tr: "contrib/\(org), gördüğünüz \(seen.short) sürümünden sonra \(tip.short) oldu; 'review show \(org)' komutunu yeniden çalıştırın")
+        }
+        if let main = session.main, try session.git.isAncestor(tip, of: main) {
+            throw GPMError(.invalid, en: "contrib/\(org) at \(tip.short) is already in main; a later change needs a new contribution",
+                           tr: "contrib/\(org) \(tip.short) zaten ana veride (main); sonraki bir değişiklik için yeni bir katkı gerekir")
         }
         return tip
     }

@@ -115,7 +115,7 @@ public struct DemoStory {
 
         chapter("8. GPM's intake validates every contribution / GPM her katkıyı yeniden doğrular")
         let session = try CentralSession(location: server.url("elif"))
-        for o in try CentralProcess.run(session) {
+        for o in try CentralProcess.run(session) ?? [] {
             say("   \(o.org) \(o.tip.prefix(10)): \(o.state.rawValue), \(o.errors) error(s), \(o.warnings) warning(s)")
         }
 
@@ -133,7 +133,8 @@ public struct DemoStory {
         _ = try review.approve(org: "10-karesi", expectedTip: karesiShown.tip.hex)
         say("   approved Karesi")
         let reason = "service_contacts for language_course look doubled; please check the September log / Eylül kayıtlarını kontrol edin"
-        try review.sendBack(org: "16-nilufer", state: .rejected, reason: reason, expectedTip: nil)
+        let niluferShown = try review.show(org: "16-nilufer")
+        try review.sendBack(org: "16-nilufer", state: .rejected, reason: reason, expectedTip: niluferShown.tip.hex)
         say("   rejected Nilüfer: \(reason)")
 
         chapter("10. Everyone syncs and sees the outcome / Herkes eşitler ve sonucu görür")

@@ -53,6 +53,13 @@ extension CentralSetup {
             }
             var tree = try repo.treeEntries(try repo.commit(main).tree)
             let source = TreeSource(repository: repo, entries: tree)
+            if let reason = AccessList.problemWithName(user) {
+                throw GPMError(.usage, en: "the user name \(reason.en)", tr: "kullanıcı adı \(reason.tr)")
+            }
+            if role != .municipality, let orgUnit {
+                throw GPMError(.usage, en: "the role \(role.rawValue) has no org unit; leave out --org-unit \(orgUnit)",
+                               tr: "\(role.rawValue) rolünün birim kodu olmaz; --org-unit \(orgUnit) vermeyin")
+            }
             if role == .municipality {
                 let package = source.dataPackage
                 let units = package.map { CodeLists(package: $0, source: source) }?["org_units"] ?? []
@@ -63,7 +70,13 @@ extension CentralSetup {
             let table = CSV.parse(source.bytes(at: "access.csv") ?? Array("user,role,org_unit\n".utf8))
             var rows = table.rows.map(\.fields).filter { $0.first != user }
             rows.append([user, role.rawValue, orgUnit ?? ""])
-            tree["access.csv"] = TreeEntry(id: try repo.writeBlob(CSV.write(header: table.header, rows: rows)))
+            let bytes = CSV.write(header: table.header, rows: rows)
+            // The rest of the file must hold too: the door will not decide with an access list that does not validate.
+            if let problem = AccessList(bytes: bytes).problems.first {
+                throw GPMError(.invalid, en: "access.csv would not validate: \(problem.line.map { "line \($0): " } ?? "")\(problem.message.en); fix it first",
+                               tr: "access.csv doğrulanamaz: \(problem.line.map { "\($0). satır: " } ?? "")\(problem.message.tr); önce onu düzeltin")
+            }
+            tree["access.csv"] = TreeEntry(id: try repo.writeBlob(bytes))
             _ = try repo.createCommit(tree: try repo.writeTree(tree), parents: [main],
                                       message: "access: \(user) is \(role.rawValue)\(orgUnit.map { " of \($0)" } ?? "")\n",
                                       author: .gpmsync("gpm-admin"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GPMCore
 import Git
 import GPMSync
 

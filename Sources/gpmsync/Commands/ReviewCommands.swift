@@ -3,6 +3,8 @@ import Foundation
 import GPMCore
 import GPMSync
 import Git
+import GPMDaemon
+import Logging
 
 /// Where the central repository is: `--central`, else the clone's remote `central`, else the current folder.
 struct CentralOptions: ParsableArguments {
@@ -33,12 +35,19 @@ struct CentralProcessCommand: ParsableCommand {
 
     @OptionGroup var central: CentralOptions
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @Option(help: "Seconds to wait for a run already in progress before leaving the work to it.") var wait: Int = 10
     @OptionGroup var options: RepositoryOptions
 
     func run() throws {
+        // The operator reads this run's log where the daemon's goes: journald priority lines on stderr.
+        LoggingSystem.bootstrap { JournalLogHandler(label: $0) }
         let (session, _) = try central.session(options)
         do {
-            let outcomes = try CentralProcess.run(session)
+            guard let outcomes = try CentralProcess.run(session, wait: .seconds(max(0, wait))) else {
+                say(options.language, "another central process run is in progress; it will process the contributions",
+                    "başka bir central process çalışması sürüyor; katkıları o işleyecek")
+                return
+            }
             if format != .text { try printJSON(outcomes); return }
             if outcomes.isEmpty { say(options.language, "no new contributions", "yeni katkı yok") }
             for o in outcomes {
@@ -57,7 +66,16 @@ struct ReviewCommand: ParsableCommand {
 
     /// Tips a reviewer has been shown, so approving a branch that moved since is refused.
     static func seenFile() -> String {
-        (ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache") + "/gpmsync/review-seen.json"
+        CentralSession.cacheDirectory() + "/review-seen.json"
+    }
+
+    /// The tip a decision is about: `--tip`, else the one `review show` last showed for this central.
+    static func reviewedTip(_ tip: String?, org: String, session: CentralSession) throws -> String {
+        guard let expected = tip ?? seen()["\(session.git.gitDirectory)#\(org)"] else {
+            throw GPMError(.usage, en: "run 'gpmsync review show \(org)' first (or give --tip with the full id)",
+                           tr: "önce 'gpmsync review show \(org)' çalıştırın (veya --tip ile tam kimliği verin)")
+        }
+        return expected
     }
 
     static func seen() -> [String: String] {
@@ -126,12 +144,8 @@ struct ReviewCommand: ParsableCommand {
 
         func run() throws {
             let (session, clone) = try central.session(options)
-            let expected = tip ?? ReviewCommand.seen()["\(session.git.gitDirectory)#\(org)"]
-            guard let expected else {
-                throw fail(GPMError(.usage, en: "run 'gpmsync review show \(org)' first (or give --tip)",
-                                    tr: "önce 'gpmsync review show \(org)' çalıştırın (veya --tip verin)"), options.language)
-            }
             do {
+                let expected = try ReviewCommand.reviewedTip(tip, org: org, session: session)
                 let merged = try Review(session: session, reviewer: central.actor(clone)).approve(org: org, expectedTip: expected)
                 say(options.language, "approved \(org): main is now \(merged.short)", "\(org) onaylandı: main artık \(merged.short)")
             } catch let e as GPMError { throw fail(e, options.language) }
@@ -164,7 +178,8 @@ struct ReviewCommand: ParsableCommand {
 func sendBack(_ state: ReviewNote.State, org: String, reason: String, tip: String?, central: CentralOptions, options: RepositoryOptions) throws {
     let (session, clone) = try central.session(options)
     do {
-        try Review(session: session, reviewer: central.actor(clone)).sendBack(org: org, state: state, reason: reason, expectedTip: tip)
+        let expected = try ReviewCommand.reviewedTip(tip, org: org, session: session)
+        try Review(session: session, reviewer: central.actor(clone)).sendBack(org: org, state: state, reason: reason, expectedTip: expected)
         say(options.language, "\(org): \(state.rawValue) — \(reason)", "\(org): \(state.rawValue) — \(reason)")
     } catch let e as GPMError { throw fail(e, options.language) }
 }

@@ -1,0 +1,203 @@
+import GPMCore
+import Git
+
+/// The commits a push (or a contribution) brings, checked as git stores them: every new tree object entry
+/// by entry (its raw name, its raw mode, the kind and size of the object it names), and every new blob for
+/// personal data and, when asked, against the rules of its path. Content is checked in every new commit,
+/// not only at the tip: a file added in one commit and removed in the next still enters history.
+///
+/// Checking the real entries, never a path string looked up again, is the point: a crafted tree can hold a
+/// name with `/`, a name that is not UTF-8, or a gitlink, and a lookup by the joined path would find
+/// nothing and let the blob through unseen.
+public struct IncomingHistory {
+    /// How deep a path may be. The layout needs five levels; the bound keeps a crafted chain of trees from
+    /// exhausting the stack.
+    static let maximumDepth = 12
+
+    /// How far the new blobs of each commit are checked beyond their entries and sizes.
+    public enum Rules {
+        /// Entries and sizes only (the review notes: JSON written by gpmsync itself).
+        case structureOnly
+        /// Also personal data in every new blob.
+        case personalDataOnly
+        /// Also the rules of each blob's path, with each commit's own data package and code lists.
+        case commitsOwn
+        /// Also the rules of each blob's path, with the given data package and code lists (`main`'s).
+        case fixed(DataPackage?, CodeLists?)
+    }
+
+    let git: Repository
+    let rules: Rules
+    private var diagnostics: [Diagnostic] = []
+    /// Trees already compared at a path; the same tree at the same path needs no second look.
+    private var seen: Set<String> = []
+
+    /// Checks `commits` (each one's tree against its parents' trees); returns every problem found, errors only.
+    public static func check(_ git: Repository, commits: [ObjectID], rules: Rules) -> [Diagnostic] {
+        var history = IncomingHistory(git: git, rules: rules)
+        for commit in commits { history.check(commit: commit) }
+        return history.diagnostics
+    }
+
+    private init(git: Repository, rules: Rules) {
+        self.git = git
+        self.rules = rules
+    }
+
+    private mutating func problem(_ path: String, _ rule: String, en: String, tr: String) {
+        diagnostics.append(Diagnostic(path: path, rule: rule, message: Message(en: en, tr: tr)))
+    }
+
+    private mutating func check(commit: ObjectID) {
+        let info: CommitInfo
+        do { info = try git.commit(commit) } catch {
+            problem("", "bad-object", en: "commit \(commit.short) cannot be read (\(error.message))",
+                    tr: "\(commit.short) kaydı okunamıyor (\(error.message))")
+            return
+        }
+        var parentTrees: [ObjectID] = []
+        for p in info.parents {
+            guard let tree = try? git.commit(p).tree else {
+                problem("", "bad-object", en: "commit \(commit.short) names a parent \(p.short) that cannot be read",
+                        tr: "\(commit.short) kaydının üst kaydı \(p.short) okunamıyor")
+                return
+            }
+            parentTrees.append(tree)
+        }
+        var newBlobs: [(path: String, size: Int)] = []
+        compare(tree: info.tree, parents: parentTrees, prefix: "", depth: 0, newBlobs: &newBlobs)
+        checkContent(of: info, newBlobs: newBlobs)
+    }
+
+    /// Compares one tree with the trees at the same path in the parents: checks every entry of a tree that
+    /// is new, descends only into what differs, and collects the blobs that differ from every parent.
+    private mutating func compare(tree: ObjectID, parents: [ObjectID], prefix: String, depth: Int,
+                                  newBlobs: inout [(path: String, size: Int)]) {
+        let shown = prefix.isEmpty ? "/" : prefix
+        if parents.contains(tree) || !seen.insert(prefix + "\u{0}" + tree.hex).inserted { return }
+        guard depth < Self.maximumDepth else {
+            problem(prefix, "path-not-allowed", en: "folders are nested too deeply", tr: "klasörler çok derin iç içe")
+            return
+        }
+        let entries: [RawTreeEntry]
+        do { entries = try git.rawTreeEntries(tree) } catch {
+            problem(shown, "bad-object", en: "the folder cannot be read (\(error.message))", tr: "klasör okunamıyor (\(error.message))")
+            return
+        }
+        let parentEntries: [[[UInt8]: RawTreeEntry]] = parents.map { p in
+            Dictionary(((try? git.rawTreeEntries(p)) ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        var folded: Set<String> = []
+        for entry in entries {
+            guard let name = checkedName(entry.name, in: prefix) else { continue }
+            let path = prefix + name
+            if !folded.insert(name.lowercased()).inserted {
+                problem(path, "path-not-allowed", en: "another entry of this folder has the same name in other letter case",
+                        tr: "bu klasörde aynı adı başka harf büyüklüğüyle taşıyan bir girdi daha var")
+                continue
+            }
+            let expected: ObjectKind
+            switch entry.mode {
+            case 0o100644: expected = .blob
+            case 0o40000: expected = .tree
+            case 0o120000:
+                problem(path, "symlink", en: "symbolic links are not allowed", tr: "sembolik bağlara izin verilmez")
+                continue
+            default:
+                problem(path, "file-mode", en: "mode \(String(entry.mode, radix: 8)) is not allowed (only 100644 files and 040000 folders)",
+                        tr: "\(String(entry.mode, radix: 8)) kipine izin verilmez (yalnızca 100644 dosyalar ve 040000 klasörler)")
+                continue
+            }
+            // Unchanged against a parent: it was checked when that parent arrived.
+            if parentEntries.contains(where: { $0[entry.name] == entry }) { continue }
+            let header: (kind: ObjectKind, size: Int)?
+            do { header = try git.objectHeader(entry.id) } catch { header = nil }
+            guard let header else {
+                problem(path, "bad-object", en: "the object \(entry.id.short) is missing", tr: "\(entry.id.short) nesnesi eksik")
+                continue
+            }
+            guard header.kind == expected else {
+                problem(path, "bad-object", en: "the entry claims a \(expected) but names a \(header.kind)",
+                        tr: "girdi \(expected) olduğunu söylüyor ama bir \(header.kind) nesnesini gösteriyor")
+                continue
+            }
+            if expected == .tree {
+                let parentSubtrees = parentEntries.compactMap { $0[entry.name] }.filter { $0.mode == 0o40000 }.map(\.id)
+                compare(tree: entry.id, parents: parentSubtrees, prefix: path + "/", depth: depth + 1, newBlobs: &newBlobs)
+            } else {
+                newBlobs.append((path, header.size))
+            }
+        }
+    }
+
+    /// The entry's name as text, or nil (with a diagnostic) when git could store it but a data repository
+    /// may not hold it: not UTF-8, empty, `.`, `..`, `.git`, a `/` inside, a control character.
+    private mutating func checkedName(_ bytes: [UInt8], in prefix: String) -> String? {
+        guard let name = String(validating: bytes, as: UTF8.self) else {
+            problem(prefix + Self.shown(String(decoding: bytes, as: UTF8.self)), "path-not-allowed",
+                    en: "the name is not valid UTF-8", tr: "ad geçerli UTF-8 değil")
+            return nil
+        }
+        let shown = prefix + Self.shown(name)
+        if name.isEmpty || name == "." || name == ".." || name.lowercased() == ".git" {
+            problem(shown, "path-not-allowed", en: "'\(Self.shown(name))' is not allowed as a name",
+                    tr: "'\(Self.shown(name))' ad olarak kullanılamaz")
+            return nil
+        }
+        if name.utf8.contains(UInt8(ascii: "/")) || name.utf8.contains(UInt8(ascii: "\\")) {
+            problem(shown, "path-not-allowed", en: "a name may not contain '/' or '\\'", tr: "ad '/' veya '\\' içeremez")
+            return nil
+        }
+        if name.unicodeScalars.contains(where: Self.isControl) {
+            problem(shown, "path-not-allowed", en: "the name contains a control character", tr: "ad bir denetim karakteri içeriyor")
+            return nil
+        }
+        return name
+    }
+
+    /// Sizes, personal data, and (when asked) the rules of each new blob's path, in the commit's own tree.
+    private mutating func checkContent(of commit: CommitInfo, newBlobs: [(path: String, size: Int)]) {
+        guard !newBlobs.isEmpty, let source = try? TreeSource(repository: git, tree: commit.tree) else { return }
+        var validator: Validator
+        var validates = true
+        switch rules {
+        case .fixed(let package, let codeLists): validator = Validator(source: source, package: package, codeLists: codeLists)
+        case .commitsOwn: validator = Validator(source: source)
+        case .structureOnly, .personalDataOnly: validator = Validator(source: source); validates = false
+        }
+        validator.checkOutliers = false
+        var found: [Diagnostic] = []
+        for (path, size) in newBlobs {
+            if size > Validator.maximumFileSize {
+                found.append(Diagnostic(path: path, rule: "file-too-large", message: Message(
+                    en: "\(size) bytes in commit \(commit.id.short); files may not exceed 10 MiB",
+                    tr: "\(commit.id.short) kaydında \(size) bayt; dosyalar 10 MiB sınırını aşamaz")))
+                continue
+            }
+            if case .structureOnly = rules { continue }
+            if validates { found += validator.validate(paths: [path]).filter(\.isError) }
+            // Documents have their own contact-aware scan in the validator; every other blob, whatever its
+            // path or encoding, is scanned line by line.
+            switch RepositoryPath(path) {
+            case .practice, .profile:
+                if !validates { found += validator.validate(paths: [path]).filter(\.isPersonalData) }
+            default:
+                if let bytes = source.bytes(at: path) {
+                    found += validator.scanTextForPersonalData(path: path, text: String(decoding: bytes, as: UTF8.self), allowEmail: false)
+                }
+            }
+        }
+        var unique: Set<String> = []
+        for d in found where unique.insert("\(d.path)|\(d.line ?? 0)|\(d.rule)").inserted {
+            var d = d
+            d.message = Message(en: d.message.en + " (commit \(commit.id.short))", tr: d.message.tr + " (\(commit.id.short) kaydı)")
+            diagnostics.append(d)
+        }
+    }
+
+    // TODO(merge): replace with the core's terminal escaping once it lands.
+    static func isControl(_ s: Unicode.Scalar) -> Bool { s.value < 0x20 || (s.value >= 0x7F && s.value < 0xA0) }
+    static func shown(_ name: String) -> String {
+        name.unicodeScalars.map { isControl($0) ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+    }
+}
