@@ -85,6 +85,7 @@ public enum CentralProcess {
         var merged = false
         var reason = errors > 0 ? "\(errors) error(s)" : ""
         if errors == 0 && autoAccept {
+            pauseForTests()
             let result = try session.merge(org: org, tip: tip, by: autoReviewer)
             if result.commit != nil { state = .approved; merged = true; reason = "accepted automatically: valid" }
             else { reason = "waits for a reviewer: \(result.conflicts.count) conflict(s) with main" }
@@ -99,5 +100,15 @@ public enum CentralProcess {
         logger.error("central process stopped: cannot write to the central repository", metadata: ["error": "\(e.message)", "call": "\(e.function)"])
         return GPMError(.usage, en: "central process stopped: the central repository cannot be written (\(e.message)). Free disk space or fix the permissions, then run it again; main and the notes are as they were.",
                         tr: "central process durdu: merkez depoya yazılamıyor (\(e.message)). Disk alanı açın veya izinleri düzeltin, sonra yeniden çalıştırın; ana veri (main) ve notlar olduğu gibi duruyor.")
+    }
+
+    /// For the tests of a push that lands while a run merges: with `GPMSYNC_TEST_PAUSE_BEFORE_MERGE=FILE`,
+    /// the run announces `FILE.waiting` and waits (at most a minute) until the test removes FILE.
+    static func pauseForTests() {
+        guard let file = ProcessInfo.processInfo.environment["GPMSYNC_TEST_PAUSE_BEFORE_MERGE"],
+              FileManager.default.fileExists(atPath: file) else { return }
+        FileManager.default.createFile(atPath: file + ".waiting", contents: Data())
+        let deadline = ContinuousClock.now + .seconds(60)
+        while FileManager.default.fileExists(atPath: file), ContinuousClock.now < deadline { usleep(20_000) }
     }
 }
