@@ -241,15 +241,6 @@ public final class Repository {
 
     // MARK: History
 
-    public func mergeBase(_ a: ObjectID, _ b: ObjectID) throws(GitError) -> ObjectID? {
-        var out = git_oid()
-        var x = a.raw, y = b.raw
-        let rc = git_merge_base(&out, pointer, &x, &y)
-        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
-        try check(rc, "git_merge_base")
-        return ObjectID(out)
-    }
-
     /// True when `commit` has `ancestor` in its history (or is it).
     public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) throws(GitError) -> Bool {
         if ancestor == commit { return true }

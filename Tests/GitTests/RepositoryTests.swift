@@ -84,7 +84,7 @@ final class RepositoryTests: XCTestCase {
         let base = try commitFiles(repo, ["t.csv": "k,v\na,1\nb,2\n", "other": "x\n"], parent: nil)
         let ours = try commitFiles(repo, ["t.csv": "k,v\na,10\nb,2\n"], parent: base, ref: "refs/heads/ours")
         let theirs = try commitFiles(repo, ["t.csv": "k,v\na,11\nb,2\n", "other": "y\n"], parent: base, ref: "refs/heads/theirs")
-        XCTAssertEqual(try repo.mergeBase(ours, theirs), base)
+        XCTAssertEqual(try repo.mergeBases(ours, theirs), [base])
         let index = try repo.mergeCommits(ours: ours, theirs: theirs)
         XCTAssertTrue(index.hasConflicts)
         let conflicts = try index.conflicts()

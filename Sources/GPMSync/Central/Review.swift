@@ -121,7 +121,7 @@ public struct Review {
     }
 
     func contributionDiff(tip: ObjectID, main: ObjectID) throws -> SemanticDiff {
-        let base = try session.git.mergeBase(main, tip)
-        return try Committer.semanticDiff(session.git, from: try base.map { try session.git.commit($0).tree }, to: try session.git.commit(tip).tree)
+        let base = try RecordMerger(git: session.git).ancestorTree(main, tip)
+        return try Committer.semanticDiff(session.git, from: base, to: try session.git.commit(tip).tree)
     }
 }

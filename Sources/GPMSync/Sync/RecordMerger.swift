@@ -22,11 +22,36 @@ public struct RecordMerger {
         public func write(_ git: Repository) throws -> ObjectID { try git.updateTree(ourTree, changes: changes) }
     }
 
-    /// Merges `theirs` (central's side) into `ours` (the local side).
+    /// Merges `theirs` (central's side) into `ours` (the local side), against their common ancestor; in a
+    /// criss-cross history (every sync merges both central's `main` and the municipality's own branch, so
+    /// two merge bases are common) against a virtual ancestor built from all of them, as git's recursive
+    /// and ort strategies do. Picking one base would show the other base's changes as edits of both sides:
+    /// false conflicts, and a side's change silently undone.
     public func merge(ours: ObjectID, theirs: ObjectID) throws -> Result {
-        let base = try git.mergeBase(ours, theirs)
-        let baseTree = try base.map { try git.commit($0).tree }
-        let ourTree = try git.commit(ours).tree, theirTree = try git.commit(theirs).tree
+        let baseTree = try ancestorTree(ours, theirs, depth: 0)
+        var result = try merge(base: baseTree, ours: try git.commit(ours).tree, theirs: try git.commit(theirs).tree, virtual: false)
+        result.conflicts = result.conflicts.map { ($0.path, Self.withoutMarks($0.conflict)) }
+        return result
+    }
+
+    /// The tree of the common ancestor of two commits: the merge base, or with several, a virtual ancestor
+    /// (the bases merged pairwise, each pair against its own ancestor, recursively).
+    public func ancestorTree(_ a: ObjectID, _ b: ObjectID, depth: Int = 0) throws -> ObjectID? {
+        let bases = try git.mergeBases(a, b)
+        guard let first = bases.first else { return nil }
+        var tree = try git.commit(first).tree
+        // Deep recursion is possible only in pathological histories; past the bound, the first base serves.
+        guard bases.count > 1, depth < 4 else { return tree }
+        for next in bases.dropFirst() {
+            let inner = try ancestorTree(first, next, depth: depth + 1)
+            tree = try merge(base: inner, ours: tree, theirs: try git.commit(next).tree, virtual: true).write(git)
+        }
+        return tree
+    }
+
+    /// Merges two trees against a base tree. `virtual`: the result is a virtual ancestor, where whatever the
+    /// two sides disagree on is marked as unknown rather than decided (see `markDisagreement`).
+    func merge(base baseTree: ObjectID?, ours ourTree: ObjectID, theirs theirTree: ObjectID, virtual: Bool) throws -> Result {
         func changes(_ to: ObjectID) throws -> [String: TreeEntry?] {
             var out: [String: TreeEntry?] = [:]
             for c in try git.diff(from: baseTree, to: to) {
@@ -49,23 +74,60 @@ public struct RecordMerger {
             let b = try baseTree.flatMap { try git.entry(at: path, inTree: $0) }
             let bb = try b.map { try git.readBlob($0.id) }, ob = try o.map { try git.readBlob($0.id) }, tb = try t.map { try git.readBlob($0.id) }
             var merged: FileMerge?
+            var dataset: Dataset?
             switch location {
             case .record(_, let name, _):
-                if let dataset = package?.dataset(named: name) {
-                    merged = RecordMerge.merge(base: bb, local: ob, central: tb, dataset: dataset)
-                }
+                dataset = package?.dataset(named: name)
+                if let dataset { merged = RecordMerge.merge(base: bb, local: ob, central: tb, dataset: dataset) }
             case .practice, .profile:
                 merged = try DocumentMerge.merge(base: bb, local: ob, central: tb, yamlOnly: path.hasSuffix(".yaml"))
             default:
                 break
             }
             if merged == nil { merged = try textMerge(base: bb, local: ob, central: tb) }
-            let file = merged!
+            var file = merged!
+            if virtual && !file.conflicts.isEmpty {
+                file.bytes = merged.flatMap { m in dataset.flatMap { Self.markDisagreement(m, dataset: $0) } }
+                file.conflicts = []
+            }
             let entry = try file.bytes.map { TreeEntry(id: try git.writeBlob($0), mode: o?.mode ?? t?.mode ?? 0o100644) }
             if entry != o { result[path] = .some(entry) }
             conflicts += file.conflicts.map { (path, $0) }
         }
         return Result(ourTree: ourTree, changes: result, conflicts: conflicts)
+    }
+
+    /// A value no side can hold. In a virtual ancestor, a cell the merge bases disagree on gets it, so the
+    /// real merge sees both sides as changed from it: a true conflict stays a conflict, and a cell only one
+    /// side changed since both bases still merges cleanly. (git keeps conflict markers in its virtual
+    /// ancestor for the same reason.)
+    static let unknownAncestor = "\u{1}gpmsync: the merge bases disagree"
+
+    /// A table whose conflicting cells (and the value cells of conflicting rows) hold `unknownAncestor`;
+    /// nil for a file that is not a table: it is left out of the virtual ancestor, as added on both sides.
+    static func markDisagreement(_ merged: FileMerge, dataset: Dataset) -> [UInt8]? {
+        guard let bytes = merged.bytes, var table = RecordTable(bytes: bytes, schema: dataset.schema) else { return nil }
+        let keyColumns = dataset.schema.primaryKey
+        for c in merged.conflicts {
+            let values = c.key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            let key = RecordKey(values)
+            if table.rows[key] == nil {
+                table.keys.append(key)
+                table.rows[key] = Dictionary(uniqueKeysWithValues: zip(keyColumns, values))
+            }
+            for column in c.field.isEmpty ? table.columns.filter({ !keyColumns.contains($0) }) : [c.field] {
+                table.rows[key]?[column] = unknownAncestor
+            }
+        }
+        return table.bytes()
+    }
+
+    /// A conflict as a person reads it: an ancestor the bases disagreed on is shown as none.
+    static func withoutMarks(_ c: CellConflict) -> CellConflict {
+        guard c.ancestor?.contains(unknownAncestor) == true else { return c }
+        var c = c
+        c.ancestor = nil
+        return c
     }
 
     /// Line-based merge; when it does not merge cleanly the local version is kept whole.
