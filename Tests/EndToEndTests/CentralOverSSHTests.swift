@@ -130,6 +130,7 @@ final class CentralOverSSHTests: XCTestCase {
         let shown = try gpm(["review", "show", "34-kadikoy"], in: reviewer, env: env).check()
         XCTAssertTrue(shown.stdout.contains("+ TP|SYR|M|ALL"), shown.stdout)
         try gpm(["review", "approve", "34-kadikoy"], in: reviewer, env: env).check()
+        try gpm(["review", "show", "16-nilufer"], in: reviewer, env: env).check()
         try gpm(["review", "reject", "16-nilufer", "--reason", "IRQ count needs a source / kaynak gerekli"], in: reviewer, env: env).check()
         XCTAssertTrue(try git(["show", "main:municipalities/34-kadikoy/data/residents/2025Q1.csv"], in: central).contains("TP,SYR,M,ALL,80"))
         XCTAssertThrowsError(try git(["show", "main:municipalities/16-nilufer/data/residents/2025Q1.csv"], in: central))

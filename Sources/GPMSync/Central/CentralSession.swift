@@ -122,10 +122,15 @@ public final class CentralSession {
                           author: .gpmsync(note.reviewer))
     }
 
-    /// The access list on `main`.
+    /// The access list on `main`; refused when it does not validate (nobody's role can then be trusted).
     public func access() throws -> AccessList {
         guard let main else { return AccessList(bytes: []) }
-        return AccessList(bytes: try TreeSource(repository: git, tree: try git.commit(main).tree).bytes(at: "access.csv") ?? [])
+        let access = AccessList(in: try TreeSource(repository: git, tree: try git.commit(main).tree))
+        if let problem = access.problems.first {
+            throw GPMError(.invalid, en: "access.csv on main does not validate (\(problem.line.map { "line \($0): " } ?? "")\(problem.message.en)); an administrator must fix it first",
+                           tr: "ana verideki access.csv doğrulanamıyor (\(problem.line.map { "\($0). satır: " } ?? "")\(problem.message.tr)); önce bir yönetici düzeltmeli")
+        }
+        return access
     }
 
     /// Merges a contribution into `main` record by record; refused (nil merge, conflicts listed) when the
@@ -141,5 +146,13 @@ public final class CentralSession {
             tree: tree, parents: [main, tip], message: "Accept contribution of \(org) (\(tip.short))\n\n\(diff.summary())\n",
             author: .gpmsync(reviewer), updating: DataRepository.mainRef)
         return (commit, [])
+    }
+}
+
+extension AccessList {
+    /// The access list of a tree, its org units checked against the tree's own code list.
+    init(in source: FileSource) {
+        self.init(bytes: source.bytes(at: AccessList.path) ?? [],
+                  orgUnits: source.dataPackage.map { CodeLists(package: $0, source: source) }?["org_units"])
     }
 }

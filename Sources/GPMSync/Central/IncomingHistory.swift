@@ -32,10 +32,23 @@ public struct IncomingHistory {
     /// Trees already compared at a path; the same tree at the same path needs no second look.
     private var seen: Set<String> = []
 
-    /// Checks `commits` (each one's tree against its parents' trees); returns every problem found, errors only.
+    /// Checks `commits` (each one's tree against its parents' trees); returns every problem found, errors
+    /// only. Entries are checked first, in every commit; only when they are sound (so paths mean what they
+    /// say) does `beforeContent` run (the door's ownership rule), then the content of the new blobs.
     public static func check(_ git: Repository, commits: [ObjectID], rules: Rules) -> [Diagnostic] {
+        check(git, commits: commits, rules: rules) { () throws(Never) in }
+    }
+
+    public static func check<E: Error>(_ git: Repository, commits: [ObjectID], rules: Rules,
+                                       beforeContent: () throws(E) -> Void) throws(E) -> [Diagnostic] {
         var history = IncomingHistory(git: git, rules: rules)
-        for commit in commits { history.check(commit: commit) }
+        var arrivals: [(CommitInfo, [(path: String, size: Int)])] = []
+        for commit in commits {
+            if let arrival = history.checkEntries(commit: commit) { arrivals.append(arrival) }
+        }
+        guard history.diagnostics.isEmpty else { return history.diagnostics }
+        try beforeContent()
+        for (commit, newBlobs) in arrivals { history.checkContent(of: commit, newBlobs: newBlobs) }
         return history.diagnostics
     }
 
@@ -48,25 +61,26 @@ public struct IncomingHistory {
         diagnostics.append(Diagnostic(path: path, rule: rule, message: Message(en: en, tr: tr)))
     }
 
-    private mutating func check(commit: ObjectID) {
+    /// The commit's new entries checked; its new blobs, nil when it cannot be read.
+    private mutating func checkEntries(commit: ObjectID) -> (CommitInfo, [(path: String, size: Int)])? {
         let info: CommitInfo
         do { info = try git.commit(commit) } catch {
             problem("", "bad-object", en: "commit \(commit.short) cannot be read (\(error.message))",
                     tr: "\(commit.short) kaydı okunamıyor (\(error.message))")
-            return
+            return nil
         }
         var parentTrees: [ObjectID] = []
         for p in info.parents {
             guard let tree = try? git.commit(p).tree else {
                 problem("", "bad-object", en: "commit \(commit.short) names a parent \(p.short) that cannot be read",
                         tr: "\(commit.short) kaydının üst kaydı \(p.short) okunamıyor")
-                return
+                return nil
             }
             parentTrees.append(tree)
         }
         var newBlobs: [(path: String, size: Int)] = []
         compare(tree: info.tree, parents: parentTrees, prefix: "", depth: 0, newBlobs: &newBlobs)
-        checkContent(of: info, newBlobs: newBlobs)
+        return (info, newBlobs)
     }
 
     /// Compares one tree with the trees at the same path in the parents: checks every entry of a tree that

@@ -65,7 +65,7 @@ public enum PreReceive {
         }
         let package = mainSource.dataPackage
         let codeLists = package.map { CodeLists(package: $0, source: mainSource) }
-        let access = AccessList(bytes: mainSource.bytes(at: AccessList.path) ?? [], orgUnits: codeLists?["org_units"])
+        let access = AccessList(in: mainSource)
         if let problem = access.problems.first {
             throw Refusal(rule: "access", path: "access.csv" + (problem.line.map { ":\($0)" } ?? ""),
                           en: "access.csv on main does not validate (\(problem.message.en)); no push is accepted until an administrator fixes it on the server with 'gpmsync central grant'",
@@ -130,7 +130,8 @@ public enum PreReceive {
             }
         }
         guard kind == .commit else { return }
-        // Every new commit, as stored: entries, modes, sizes, personal data; records against their rules.
+        // Every new commit, as stored: its entries, modes and sizes; then whose files it changes; then
+        // personal data in every new blob and records against their rules.
         let commits: [ObjectID]
         do { commits = try git.log(from: u.new, hiding: context.existing + (u.old.isZero ? [] : [u.old])) } catch {
             throw Refusal(rule: "bad-object", path: nil, en: "the history of \(u.ref) cannot be read (\(error.message))",
@@ -138,8 +139,21 @@ public enum PreReceive {
         }
         let rules: IncomingHistory.Rules = isContrib ? .fixed(context.package, context.codeLists)
             : u.ref.hasPrefix("refs/heads/") ? .commitsOwn : .structureOnly
-        try refuseOnError(IncomingHistory.check(git, commits: commits, rules: rules))
-        guard u.ref.hasPrefix("refs/heads/") else { return }
+        try refuseOnError(try IncomingHistory.check(git, commits: commits, rules: rules) { () throws(Refusal) in
+            try checkOwnership(git, commits: u.ref.hasPrefix("refs/heads/") ? commits : [], entry: entry)
+        })
+        // The records a contribution brings, as its tip has them, must validate against main's schema and code lists.
+        if let org {
+            let diagnostics: [Diagnostic]
+            do { diagnostics = try ContributionCheck.validate(git, tip: u.new, main: context.main, orgUnit: org, outliers: false, historyChecked: true) } catch {
+                throw Refusal(rule: "validation", path: nil, en: "cannot validate: \(error)", tr: "doğrulanamadı: \(error)")
+            }
+            try refuseOnError(diagnostics)
+        }
+    }
+
+    /// Whose files the commits change: a municipality only its own folder, nobody but admins GPM's files.
+    static func checkOwnership(_ git: Repository, commits: [ObjectID], entry: AccessList.Entry) throws(Refusal) {
         for c in commits {
             let paths: Set<String>
             do { paths = try changedPaths(git, c) } catch {
@@ -155,14 +169,6 @@ public enum PreReceive {
                     throw Refusal(rule: "ownership", path: path, en: "only admins may change \(path)", tr: "\(path) dosyasını yalnızca yöneticiler değiştirebilir")
                 }
             }
-        }
-        // The records a contribution brings, as its tip has them, must validate against main's schema and code lists.
-        if let org {
-            let diagnostics: [Diagnostic]
-            do { diagnostics = try ContributionCheck.validate(git, tip: u.new, main: context.main, orgUnit: org, outliers: false, historyChecked: true) } catch {
-                throw Refusal(rule: "validation", path: nil, en: "cannot validate: \(error)", tr: "doğrulanamadı: \(error)")
-            }
-            try refuseOnError(diagnostics)
         }
     }
 
