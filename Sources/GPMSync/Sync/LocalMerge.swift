@@ -63,32 +63,50 @@ enum LocalMerge {
         let merger = RecordMerger(git: git)
         let package = dirty.isEmpty ? nil : try TreeSource(repository: git, tree: new).dataPackage
         let disk = DirectorySource(root: repo.root)
-        var merged: [(path: String, bytes: [UInt8]?, entry: TreeEntry?)] = []
-        var conflicts: [RecordedConflict] = []
-        for path in dirty {
-            let base = try old.flatMap { try git.entry(at: path, inTree: $0) }.map { try git.readBlob($0.id) }
-            let entry = try git.entry(at: path, inTree: new)
-            let central = try entry.map { try git.readBlob($0.id) }
+        struct Merged { var path: String; var local: [UInt8]?; var file: FileMerge; var entry: TreeEntry?; var base: [UInt8]?; var central: [UInt8]? }
+        func merge(_ path: String, base: [UInt8]?, central: [UInt8]?, entry: TreeEntry?) throws -> Merged {
             let local = disk.bytes(at: path)
             let file = local == central || local == base
                 ? FileMerge(bytes: local == base ? central : local, conflicts: [])
                 : try merger.mergeContent(path: path, base: base, local: local, central: central, package: package)
-            merged.append((path, file.bytes, entry))
-            conflicts += file.conflicts.map {
-                RecordedConflict(path: path, key: $0.key, field: $0.field, ancestor: $0.ancestor, local: $0.local,
+            return Merged(path: path, local: local, file: file, entry: entry, base: base, central: central)
+        }
+        func recorded(_ m: Merged) -> [RecordedConflict] {
+            m.file.conflicts.map {
+                RecordedConflict(path: m.path, key: $0.key, field: $0.field, ancestor: $0.ancestor, local: $0.local,
                                  central: $0.central, localCommit: localCommit, centralCommit: centralCommit)
             }
         }
-        if !conflicts.isEmpty {
+        func record(_ m: Merged) throws {
+            guard !m.file.conflicts.isEmpty else { return }
             let store = ConflictStore(repository: repo)
-            try store.save(store.load() + conflicts)
+            let listed = store.load()
+            try store.save(listed + recorded(m).filter { !listed.contains($0) })
+        }
+        var merged: [Merged] = []
+        for path in dirty {
+            let base = try old.flatMap { try git.entry(at: path, inTree: $0) }.map { try git.readBlob($0.id) }
+            let entry = try git.entry(at: path, inTree: new)
+            let m = try merge(path, base: base, central: try entry.map { try git.readBlob($0.id) }, entry: entry)
+            try record(m)
+            merged.append(m)
         }
         // The safe checkout leaves the files with local edits alone; they are written here.
         try git.checkout(tree: new)
-        guard !merged.isEmpty else { return conflicts }
-        for m in merged {
-            if let bytes = m.bytes { try AtomicFile.write(bytes, to: m.path, inWorkingTree: repo.root) }
+        guard !merged.isEmpty else { return [] }
+        var conflicts: [RecordedConflict] = []
+        for var m in merged {
+            // Saved again while this ran (an editor, the daemon's user): merged again from what is there now,
+            // so the save is not overwritten.
+            var attempts = 0
+            while disk.bytes(at: m.path) != m.local && attempts < 3 {
+                m = try merge(m.path, base: m.base, central: m.central, entry: m.entry)
+                try record(m)
+                attempts += 1
+            }
+            if let bytes = m.file.bytes { try AtomicFile.write(bytes, to: m.path, inWorkingTree: repo.root) }
             else { try AtomicFile.remove(m.path, inWorkingTree: repo.root) }
+            conflicts += recorded(m)
         }
         let index = try git.index()
         try index.reload(force: false)
