@@ -21,6 +21,31 @@ final class ValidatorTests: XCTestCase {
         XCTAssertEqual(validator(root).codeLists["nationalities"]?.contains("SYR"), true)
     }
 
+    /// The personal-data guard reads every line of every file: labels and extra columns of a table, a table
+    /// of an unknown dataset or period, a file outside the layout, a README, datapackage.json, and a file in
+    /// Windows-1254 (decoded for the scan, the number found on its line).
+    func testPersonalDataIsFoundInEveryFileAndCell() throws {
+        let dir = TemporaryDirectory()
+        let root = try templateCopy(dir)
+        let id = "10000000146"
+        let files: [String: [UInt8]] = [
+            "municipalities/34-kadikoy/data/residents/2025Q1.csv": Array((Self.residentsHeader.dropLast() + ",note\nTP,SYR,F,ALL,120,admin_register,,,\(id)\n").utf8),
+            "municipalities/34-kadikoy/data/residents/2024Q4.csv": Array((Self.residentsHeader.dropLast() + ",\(id)\nTP,SYR,F,ALL,120,admin_register,,\n").utf8),
+            "municipalities/34-kadikoy/data/residents/2024Q3.csv": Array((Self.residentsHeader + "TP,SYR,F,ALL,120,admin_register,,,,,\(id)\n").utf8),
+            "municipalities/34-kadikoy/data/people/2025Q1.csv": Array("a,b\nx,\(id)\n".utf8),
+            "municipalities/34-kadikoy/data/residents/2025-13.csv": Array("a,b\nx,\(id)\n".utf8),
+            "municipalities/34-kadikoy/beneficiaries.csv": Array("name,id\nx,\(id)\n".utf8),
+            "README.md": Array("# x\n\ncall 0532 123 45 67\n".utf8),
+            "municipalities/34-kadikoy/data/residents/2024Q2.csv": Array(Self.residentsHeader.utf8) + [0x4B, 0x61, 0x64, 0xFD, 0x6B, 0xF6, 0x79, 0x0A]
+                + Array("TP,SYR,F,ALL,120,admin_register,,\(id)\n".utf8),
+        ]
+        for (path, bytes) in files { try Data(bytes).write(to: URL(fileURLWithPath: root + "/" + path).creatingFolders()) }
+        let found = validator(root).validateAll().filter(\.isPersonalData)
+        XCTAssertEqual(Set(found.map(\.path)), Set(files.keys), "\(found)")
+        XCTAssertEqual(found.first { $0.path.hasSuffix("2024Q2.csv") }?.line, 3)
+        XCTAssertEqual(PersonalData.windows1254([0x4B, 0x61, 0x64, 0xFD, 0x6B, 0xF6, 0x79, 0x20, 0xDE, 0xF0, 0x80]), "Kadıköy Şğ€")
+    }
+
     func testAValidResidentsTableWithTotals() throws {
         let dir = TemporaryDirectory()
         let root = try templateCopy(dir)
@@ -207,5 +232,13 @@ final class OutlierTests: XCTestCase {
         XCTAssertTrue(outliers(root, period.description).first?.message.en.contains("z-score") ?? false)
         try write(root, period.description, 101)
         XCTAssertEqual(outliers(root, period.description), [])
+    }
+}
+
+extension URL {
+    /// The URL, after making its folder.
+    func creatingFolders() throws -> URL {
+        try FileManager.default.createDirectory(at: deletingLastPathComponent(), withIntermediateDirectories: true)
+        return self
     }
 }

@@ -13,6 +13,8 @@ extension SemanticDiff {
             }
             for c in f.fields ?? [] { out += "  ~ \(c.field): \(c.old ?? "∅") → \(c.new ?? "∅")\n" }
             for l in f.lines ?? [] { out += "  \(l.kind == .added ? "+" : "-")\(l.line): \(l.text)\n" }
+            if let size = f.uncomparedSize { out += "  (\(size) bytes: too large to compare / karşılaştırılamayacak kadar büyük)\n" }
+            if let n = f.unlisted { out += "  … \(n) more change(s) / değişiklik daha (gpmsync diff)\n" }
         }
         return out
     }

@@ -28,6 +28,10 @@ public struct FileChange: Codable, Sendable, Equatable {
     public var fields: [CellChange]?
     /// For documents and other text: the changed body lines.
     public var lines: [LineChange]?
+    /// Set, to the file's size in bytes, when it was too large to compare (over the 10 MiB a file may have).
+    public var uncomparedSize: Int?
+    /// How many of this file's changes a summarised diff leaves unlisted.
+    public var unlisted: Int?
 }
 
 public struct RowChange: Codable, Sendable, Equatable {
@@ -54,9 +58,39 @@ public struct LineChange: Codable, Sendable, Equatable {
 
 extension SemanticDiff {
     /// Compares two versions of each path. `package` gives the schemas of record files (nil: text diff).
+    /// A file over the size a file may have is not read at all (central can send one of hundreds of MB):
+    /// it is listed with its size.
     public static func between(old: FileSource?, new: FileSource?, paths: [String], package: DataPackage?) -> SemanticDiff {
         SemanticDiff(files: paths.compactMap { path in
-            fileChange(path: path, old: old?.bytes(at: path), new: new?.bytes(at: path), package: package)
+            let o = old?.entry(at: path), n = new?.entry(at: path)
+            if let size = [o?.size ?? 0, n?.size ?? 0].max(), size > Validator.maximumFileSize {
+                var change = FileChange(path: path, kind: o == nil ? .added : n == nil ? .deleted : .modified,
+                                        orgUnit: RepositoryPath(path).orgUnit)
+                change.uncomparedSize = n?.size ?? o?.size
+                return change
+            }
+            return fileChange(path: path, old: old?.bytes(at: path), new: new?.bytes(at: path), package: package)
+        })
+    }
+
+    /// The same diff with at most `limit` changes listed per file, the rest counted in `unlisted`: what a
+    /// person reads after a sync, where a whole new table would otherwise fill the terminal.
+    public func summarised(limit: Int) -> SemanticDiff {
+        SemanticDiff(files: files.map { f in
+            var f = f
+            var left = limit, hidden = 0
+            func keep<T>(_ xs: [T]?) -> [T]? {
+                guard let xs else { return nil }
+                let shown = Array(xs.prefix(max(0, left)))
+                left -= shown.count
+                hidden += xs.count - shown.count
+                return shown
+            }
+            f.rows = keep(f.rows)
+            f.fields = keep(f.fields)
+            f.lines = keep(f.lines)
+            if hidden > 0 { f.unlisted = (f.unlisted ?? 0) + hidden }
+            return f
         })
     }
 

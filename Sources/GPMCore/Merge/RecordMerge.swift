@@ -91,24 +91,61 @@ public enum RecordMerge {
         return String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self)
     }
 
-    /// Applies a person's choice to one conflict of a merged table: the row's cell (or the whole row) gets
-    /// `value` (nil deletes a row).
-    public static func resolve(_ bytes: [UInt8]?, dataset: Dataset, conflict: CellConflict, value: String?) -> [UInt8]? {
-        let columns = dataset.schema.fields.map(\.name)
-        var table = bytes.flatMap { RecordTable(bytes: $0, schema: dataset.schema) } ?? RecordTable(columns: columns)
-        let key = RecordKey(conflict.key.split(separator: "|", omittingEmptySubsequences: false).map(String.init))
+    /// Why a choice could not be applied to a table.
+    public enum ResolveProblem: Error, Sendable, Equatable {
+        /// The file cannot be keyed (a duplicate key, a key column missing, a malformed line).
+        case unreadable
+        /// The conflict's row is no longer in the file.
+        case rowGone
+        /// A row given as a value does not fit the table: its cell count, or key cells that are not the row's.
+        case badRow(String)
+    }
+
+    /// Applies a person's choice to one conflict of a merged table: the row's cell, or the whole row, gets
+    /// `value` (nil deletes the row). A whole row is given with every column or with the non-key columns
+    /// only; its key columns always stay the conflict's key. A file that was absent and gains no row stays
+    /// absent (nil). A file that cannot be read is refused, never rewritten as an empty table.
+    public static func resolve(_ bytes: [UInt8]?, dataset: Dataset, conflict: CellConflict, value: String?) throws(ResolveProblem) -> [UInt8]? {
+        let schema = dataset.schema
+        var table: RecordTable
+        if let bytes {
+            guard let t = RecordTable(bytes: bytes, schema: schema) else { throw .unreadable }
+            table = t
+        } else {
+            table = RecordTable(columns: schema.fields.map(\.name))
+        }
+        let keyValues = conflict.key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard keyValues.count == schema.primaryKey.count else { throw .badRow("the key '\(conflict.key)' does not name a row") }
+        let key = RecordKey(keyValues)
+        let keyOf = Dictionary(uniqueKeysWithValues: zip(schema.primaryKey, keyValues))
         if conflict.field.isEmpty {
             if let value {
-                let fields = CSV.parse(Array((table.columns.joined(separator: ",") + "\n" + value + "\n").utf8)).rows.first?.fields ?? []
+                let fields = CSV.parse(Array(("h\n" + value + "\n").utf8)).rows.first?.fields ?? [""]
+                let others = table.columns.filter { keyOf[$0] == nil }
+                var row: [String: String] = keyOf
+                if fields.count == table.columns.count {
+                    for (c, v) in zip(table.columns, fields) {
+                        if let k = keyOf[c], k != v {
+                            throw .badRow("the value has \(c)=\(v), but the row's key has \(c)=\(k)")
+                        }
+                        row[c] = v
+                    }
+                } else if fields.count == others.count {
+                    for (c, v) in zip(others, fields) { row[c] = v }
+                } else {
+                    throw .badRow("the value has \(fields.count) cell(s); give \(others.count) (\(others.joined(separator: ","))) or all \(table.columns.count)")
+                }
                 if table.rows[key] == nil { table.keys.append(key) }
-                table.rows[key] = Dictionary(uniqueKeysWithValues: zip(table.columns, fields + Array(repeating: "", count: max(0, table.columns.count - fields.count))))
+                table.rows[key] = row
             } else {
                 table.keys.removeAll { $0 == key }
                 table.rows[key] = nil
             }
         } else {
+            guard table.rows[key] != nil else { throw .rowGone }
             table.rows[key]?[conflict.field] = value ?? ""
         }
+        if bytes == nil && table.keys.isEmpty { return nil }
         return table.bytes()
     }
 }

@@ -23,6 +23,51 @@ public enum PersonalData {
         return findings
     }
 
+    /// Whether text could hold an identifier at all.
+    public static func mayHoldIdentifier(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8(mayHoldIdentifier)
+    }
+
+    /// Every identifier on every line of a file, whatever its kind or encoding: UTF-8, or else Windows-1254
+    /// (what Excel on Turkish Windows writes), decoded for the scan. Returns (1-based line, finding).
+    public static func scanLines(_ bytes: [UInt8], allowEmail: Bool = false) -> [(line: Int, finding: Finding)] {
+        let text = String(validating: bytes, as: UTF8.self) ?? windows1254(bytes)
+        var out: [(Int, Finding)] = []
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = String(line)
+            guard mayHoldIdentifier(line) else { continue }
+            for f in scan(line, allowEmail: allowEmail) { out.append((i + 1, f)) }
+        }
+        return out
+    }
+
+    /// Windows-1254 (Turkish) decoded: Latin-1 with the Turkish letters at 0xD0, 0xDD, 0xDE, 0xF0, 0xFD, 0xFE and
+    /// the Windows punctuation at 0x80–0x9F.
+    public static func windows1254(_ bytes: [UInt8]) -> String {
+        var scalars = String.UnicodeScalarView()
+        for b in bytes {
+            let u: UInt32
+            switch b {
+            case 0x80...0x9F: u = cp1254High[Int(b - 0x80)]
+            case 0xD0: u = 0x011E
+            case 0xDD: u = 0x0130
+            case 0xDE: u = 0x015E
+            case 0xF0: u = 0x011F
+            case 0xFD: u = 0x0131
+            case 0xFE: u = 0x015F
+            default: u = UInt32(b)
+            }
+            scalars.append(Unicode.Scalar(u) ?? "\u{FFFD}")
+        }
+        return String(scalars)
+    }
+
+    private static let cp1254High: [UInt32] = [
+        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0xFFFD, 0xFFFD,
+        0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0xFFFD, 0x0178,
+    ]
+
     /// Whether text could hold an identifier at all (ten digits, or an `@`): most cells are short numbers or
     /// codes that the validator can dismiss without making a `String` of them.
     public static func mayHoldIdentifier(_ u: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -209,6 +209,12 @@ struct TableRules {
                                       message: Messages.incorrectLabel(label, columns[i].field.name)))
             }
         }
+        // The personal-data guard reads every cell, the labels and the cells of extra columns included.
+        for label in header where PersonalData.mayHoldIdentifier(label) {
+            for finding in PersonalData.scan(label) {
+                out.append(Diagnostic(path: path, line: 1, rule: finding.rule, message: PersonalData.message(for: finding.rule)))
+            }
+        }
         for c in columns.dropFirst(header.count) {
             out.append(Diagnostic(path: path, line: 1, field: c.field.name, rule: "missing-label", message: Messages.missingLabel(c.field.name)))
         }
@@ -295,6 +301,14 @@ struct TableRules {
                     }
                 }
                 if check.measure >= 0, let number { measureValues[check.measure] = Int64(number) }
+            }
+            if rowMayHoldIdentifier {
+                for i in min(columns.count, cellCount)..<cellCount where PersonalData.mayHoldIdentifier(cell(first + i)) {
+                    for finding in PersonalData.scan(text(first + i)) {
+                        out.append(Diagnostic(path: path, line: line, field: i < header.count ? header[i] : nil, rule: finding.rule,
+                                              message: PersonalData.message(for: finding.rule)))
+                    }
+                }
             }
             for j in fkColumns.indices where fkColumns[j] < cellCount {
                 let c = first + fkColumns[j]

@@ -71,14 +71,23 @@ public struct Validator: Sendable {
             return [Diagnostic(path: path, rule: "symlink", message: Messages.symlink())]
         }
         let kind = RepositoryPath(path)
+        if entry.size > Self.maximumFileSize {
+            let tooLarge = Diagnostic(path: path, rule: "file-too-large", message: Messages.tooLarge(entry.size))
+            if kind == .notAllowed { return [Diagnostic(path: path, rule: "path-not-allowed", message: Messages.pathNotAllowed()), tooLarge] }
+            return [tooLarge]
+        }
+        guard let bytes = source.bytes(at: path) else {
+            return kind == .notAllowed ? [Diagnostic(path: path, rule: "path-not-allowed", message: Messages.pathNotAllowed())] : []
+        }
+        // A file outside the layout, or one that is not UTF-8 (Windows-1254 from a Turkish Excel), is still
+        // read for personal data: whatever is in the tree can be recorded, and an identifier must never be.
         if kind == .notAllowed {
             return [Diagnostic(path: path, rule: "path-not-allowed", message: Messages.pathNotAllowed())]
+                + scanForPersonalData(path: path, bytes: bytes, allowEmail: false)
         }
-        if entry.size > Self.maximumFileSize {
-            return [Diagnostic(path: path, rule: "file-too-large", message: Messages.tooLarge(entry.size))]
+        if let problem = encodingProblem(path, bytes) {
+            return [problem] + scanForPersonalData(path: path, bytes: bytes, allowEmail: false)
         }
-        guard let bytes = source.bytes(at: path) else { return [] }
-        if let problem = encodingProblem(path, bytes) { return [problem] }
         var text: String { String(decoding: bytes, as: UTF8.self) }
         if let n = conflicts[path], n > 0 {
             out.append(Diagnostic(path: path, rule: "conflict", message: Messages.conflict(n)))
@@ -94,28 +103,31 @@ public struct Validator: Sendable {
             if let packageError {
                 out.append(Diagnostic(path: path, rule: "package-error", message: Message(en: packageError, tr: "datapackage.json okunamadı: \(packageError)")))
             }
-        case .codeList:
-            out += scanTextForPersonalData(path: path, text: text, allowEmail: false)
+            out += scanForPersonalData(path: path, bytes: bytes, allowEmail: false)
         case .access:
             out += AccessList(bytes: bytes, orgUnits: codeLists["org_units"]).problems
-            out += scanTextForPersonalData(path: path, text: text, allowEmail: false)
-        case .readme, .notAllowed:
-            break
+            out += scanForPersonalData(path: path, bytes: bytes, allowEmail: false)
+        case .codeList, .readme, .notAllowed:
+            out += scanForPersonalData(path: path, bytes: bytes, allowEmail: false)
         }
         return out
     }
 
     func validateRecords(path: String, bytes: [UInt8], org: String, datasetName: String, periodText: String) -> [Diagnostic] {
+        // A table that cannot be read by its schema is still read line by line for personal data.
         guard let package else {
             return [Diagnostic(path: path, rule: "unknown-dataset",
                                message: Message(en: packageError ?? "no datapackage.json", tr: "datapackage.json okunamadı"))]
+                + scanForPersonalData(path: path, bytes: bytes, allowEmail: false)
         }
         guard let dataset = package.dataset(named: datasetName) else {
             return [Diagnostic(path: path, rule: "unknown-dataset", message: Messages.unknownDataset(datasetName))]
+                + scanForPersonalData(path: path, bytes: bytes, allowEmail: false)
         }
         var out: [Diagnostic] = []
         guard let period = Period(periodText), period.type == dataset.periodType else {
             return [Diagnostic(path: path, rule: "bad-period", message: Messages.badPeriod(periodText, dataset.periodType))]
+                + scanForPersonalData(path: path, bytes: bytes, allowEmail: false)
         }
         if !period.hasBegun(year: today.year, month: today.month) {
             out.append(Diagnostic(path: path, rule: "future-period", message: Messages.futurePeriod(periodText)))
@@ -154,14 +166,11 @@ public struct Validator: Sendable {
         return result
     }
 
-    public func scanTextForPersonalData(path: String, text: String, allowEmail: Bool) -> [Diagnostic] {
-        var out: [Diagnostic] = []
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            for f in PersonalData.scan(String(line), allowEmail: allowEmail) {
-                out.append(Diagnostic(path: path, line: i + 1, rule: f.rule, message: PersonalData.message(for: f.rule)))
-            }
+    /// The personal-data guard on every line of a file that has no finer reading (by cell or by field).
+    public func scanForPersonalData(path: String, bytes: [UInt8], allowEmail: Bool) -> [Diagnostic] {
+        PersonalData.scanLines(bytes, allowEmail: allowEmail).map {
+            Diagnostic(path: path, line: $0.line, rule: $0.finding.rule, message: PersonalData.message(for: $0.finding.rule))
         }
-        return out
     }
 }
 

@@ -189,17 +189,10 @@ public struct IncomingHistory {
                 continue
             }
             if case .structureOnly = rules { continue }
-            if validates { found += validator.validate(paths: [path]).filter(\.isError) }
-            // Documents have their own contact-aware scan in the validator; every other blob, whatever its
-            // path or encoding, is scanned line by line.
-            switch RepositoryPath(path) {
-            case .practice, .profile:
-                if !validates { found += validator.validate(paths: [path]).filter(\.isPersonalData) }
-            default:
-                if let bytes = source.bytes(at: path) {
-                    found += validator.scanTextForPersonalData(path: path, text: String(decoding: bytes, as: UTF8.self), allowEmail: false)
-                }
-            }
+            // The validator reads every file for personal data (documents with their contact-aware scan,
+            // everything else line by line, whatever its path or encoding).
+            let findings = validator.validate(paths: [path])
+            found += validates ? findings.filter(\.isError) : findings.filter(\.isPersonalData)
         }
         var unique: Set<String> = []
         for d in found where unique.insert("\(d.path)|\(d.line ?? 0)|\(d.rule)").inserted {

@@ -58,6 +58,14 @@ public final class DataRepository {
         return .gpmsync(name, orgUnit: orgUnit)
     }
 
+    /// Makes checkouts write a symlink from central as a plain file holding its target (`core.symlinks`
+    /// false): a hostile central's `municipalities/<org>` → `/elsewhere` must never become a way out of the
+    /// working tree for the files gpmsync or libgit2 write below it.
+    public func checkOutSymlinksAsFiles() throws {
+        let config = try git.config()
+        if try config.string("core.symlinks") != "false" { try config.set("core.symlinks", "false") }
+    }
+
     /// A validator over the working tree, with the conflicts recorded in this clone.
     public func workingTreeValidator() -> Validator {
         var v = Validator(source: DirectorySource(root: root))

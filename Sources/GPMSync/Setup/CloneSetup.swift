@@ -42,6 +42,7 @@ public enum CloneSetup {
         if let token = credentials.tokenFile { try config.set("gpmsync.tokenFile", token) }
         if let known = credentials.knownHostsFile { try config.set("gpmsync.knownHosts", known) }
         let data = try DataRepository(path: path)
+        try data.checkOutSymlinksAsFiles()
         do {
             try Network.fetch(data, timeout: timeout)
         } catch let e as GitError {
@@ -67,8 +68,8 @@ public enum CloneSetup {
                            tr: "'\(orgUnit)' merkez deponun codelists/org_units.csv listesinde yok")
         }
         let profilePath = "municipalities/\(orgUnit)/profile.yaml"
-        if !FileManager.default.fileExists(atPath: path + "/" + profilePath) {
-            try AtomicFile.write(profile(orgUnit: orgUnit, root: path), to: path + "/" + profilePath)
+        if DirectorySource(root: path).entry(at: profilePath) == nil {
+            try AtomicFile.write(Array(profile(orgUnit: orgUnit, root: path).utf8), to: profilePath, inWorkingTree: path)
             let index = try repo.index()
             try index.stage(paths: [profilePath], workingDirectory: path + "/")
             try index.write()

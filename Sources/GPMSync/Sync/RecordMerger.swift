@@ -73,21 +73,11 @@ public struct RecordMerger {
             }
             let b = try baseTree.flatMap { try git.entry(at: path, inTree: $0) }
             let bb = try b.map { try git.readBlob($0.id) }, ob = try o.map { try git.readBlob($0.id) }, tb = try t.map { try git.readBlob($0.id) }
-            var merged: FileMerge?
-            var dataset: Dataset?
-            switch location {
-            case .record(_, let name, _):
-                dataset = package?.dataset(named: name)
-                if let dataset { merged = RecordMerge.merge(base: bb, local: ob, central: tb, dataset: dataset) }
-            case .practice, .profile:
-                merged = try DocumentMerge.merge(base: bb, local: ob, central: tb, yamlOnly: path.hasSuffix(".yaml"))
-            default:
-                break
-            }
-            if merged == nil { merged = try textMerge(base: bb, local: ob, central: tb) }
-            var file = merged!
+            var file = try mergeContent(path: path, base: bb, local: ob, central: tb, package: package)
             if virtual && !file.conflicts.isEmpty {
-                file.bytes = merged.flatMap { m in dataset.flatMap { Self.markDisagreement(m, dataset: $0) } }
+                var dataset: Dataset?
+                if case .record(_, let name, _) = RepositoryPath(path) { dataset = package?.dataset(named: name) }
+                file.bytes = dataset.flatMap { Self.markDisagreement(file, dataset: $0) }
                 file.conflicts = []
             }
             let entry = try file.bytes.map { TreeEntry(id: try git.writeBlob($0), mode: o?.mode ?? t?.mode ?? 0o100644) }
@@ -95,6 +85,23 @@ public struct RecordMerger {
             conflicts += file.conflicts.map { (path, $0) }
         }
         return Result(ourTree: ourTree, changes: result, conflicts: conflicts)
+    }
+
+    /// One file's three versions merged by meaning: a table by key and cell, a document by front-matter
+    /// field and body line, anything else (or a version that cannot be read so) by lines.
+    func mergeContent(path: String, base: [UInt8]?, local: [UInt8]?, central: [UInt8]?, package: DataPackage?) throws -> FileMerge {
+        var merged: FileMerge?
+        switch RepositoryPath(path) {
+        case .record(_, let name, _):
+            if let dataset = package?.dataset(named: name) {
+                merged = RecordMerge.merge(base: base, local: local, central: central, dataset: dataset)
+            }
+        case .practice, .profile:
+            merged = try DocumentMerge.merge(base: base, local: local, central: central, yamlOnly: path.hasSuffix(".yaml"))
+        default:
+            break
+        }
+        return try merged ?? textMerge(base: base, local: local, central: central)
     }
 
     /// A value no side can hold. In a virtual ancestor, a cell the merge bases disagree on gets it, so the
@@ -172,9 +179,14 @@ enum DocumentMerge {
             if m.automergeable { body = String(decoding: m.bytes, as: UTF8.self) }
             else { conflicts.append(CellConflict(key: "", field: "body", ancestor: bb.body, local: o.body, central: t.body)) }
         }
-        let frontMatter = merged.joined(separator: "\n")
-        let text = yamlOnly ? frontMatter + "\n" : "---\n" + frontMatter + "\n---\n" + body
+        let text = join((blocks: merged.map { (key: "", text: $0) }, body: body), yamlOnly: yamlOnly)
         return FileMerge(bytes: Array(text.utf8), conflicts: conflicts)
+    }
+
+    /// The document written back from its front-matter blocks and body (the inverse of `split`).
+    static func join(_ doc: (blocks: [(key: String, text: String)], body: String), yamlOnly: Bool) -> String {
+        let frontMatter = doc.blocks.map(\.text).joined(separator: "\n")
+        return yamlOnly ? frontMatter + "\n" : "---\n" + frontMatter + "\n---\n" + doc.body
     }
 
     /// Front matter as blocks of lines, one per top-level key (a key line and the indented lines under it).

@@ -39,6 +39,8 @@ public struct StatusReport: Codable, Sendable {
     public var invalid: [Diagnostic]
     public var conflicts: [RecordedConflict]
     public var submissions: [SubmissionOutcome]
+    /// What status could not read and left out (review notes central sent in a form no clone can read).
+    public var warnings: [Message] = []
 
     public static func build(_ repo: DataRepository) throws -> StatusReport {
         let git = repo.git
@@ -62,14 +64,28 @@ public struct StatusReport: Codable, Sendable {
         let invalid = validator.validate(paths: Array(Set(own + uncommitted)).sorted()).filter(\.isError)
         let conflicts = ConflictStore(repository: repo).load()
         var submissions: [SubmissionOutcome] = []
+        var warnings: [Message] = []
+        // Notes come from central as they are: a notes ref that is not a notes commit (a blob, say) means
+        // no outcome can be read, which status reports instead of failing.
+        func noteText(_ c: ObjectID) -> String? {
+            do { return try git.note(on: c, ref: ReviewNote.ref) } catch {
+                if warnings.isEmpty {
+                    warnings.append(Message(
+                        en: "the review notes from central (\(ReviewNote.ref)) cannot be read (\(error.message)); review outcomes are not shown",
+                        tr: "merkezden gelen inceleme notları (\(ReviewNote.ref)) okunamıyor (\(error.message)); inceleme sonuçları gösterilmiyor"))
+                }
+                return nil
+            }
+        }
         if let org = repo.orgUnit, let tip = try git.reference(SubmissionBuilder.contribRef(org)) {
             let main = try git.reference(DataRepository.centralMainRef)
             for c in try git.log(from: tip, hiding: []).prefix(50) {
                 let info = try git.commit(c)
                 // Submissions are the commits that change only this municipality's folder, made for contrib.
                 guard info.message.hasPrefix("\(org): ") else { continue }
-                if let main, c != tip, try git.isAncestor(c, of: main), try git.note(on: c, ref: ReviewNote.ref) == nil { continue }
-                let note = try git.note(on: c, ref: ReviewNote.ref).flatMap(ReviewNote.init(json:))
+                let text = noteText(c)
+                if let main, c != tip, try git.isAncestor(c, of: main), text == nil { continue }
+                let note = text.flatMap(ReviewNote.init(json:))
                 submissions.append(SubmissionOutcome(
                     commit: c.hex, summary: String(info.message.split(separator: "\n").first ?? ""),
                     state: note?.state.rawValue ?? "submitted", reviewer: note?.reviewer, at: note?.at,
@@ -86,6 +102,6 @@ public struct StatusReport: Codable, Sendable {
             state: overall, orgUnit: repo.orgUnit, user: repo.user(override: nil),
             lastSync: state.lastSuccess.map { iso.string(from: $0) }, lastAttempt: state.lastAttempt.map { iso.string(from: $0) },
             lastFailure: state.lastFailure, uncommitted: uncommitted, outbox: outbox, invalid: invalid,
-            conflicts: conflicts, submissions: submissions)
+            conflicts: conflicts, submissions: submissions, warnings: warnings)
     }
 }

@@ -63,19 +63,52 @@ enum SubmissionBuilder {
         let mainOwn = try git.treeEntries(mainTree, under: folder)
         let previousOwn = try contribTip.map { try git.treeEntries(try git.commit($0).tree, under: folder) } ?? mainOwn
         let localOwn = try git.treeEntries(localTree, under: folder)
-        let changed = Set(localOwn.keys).union(previousOwn.keys).filter { localOwn[$0] != previousOwn[$0] }
+        // Validated as the server will: against central main's schema and code lists, every file of the
+        // folder that would differ from main (the server checks those on every push, not only new ones).
+        let mainSource = try TreeSource(repository: git, tree: mainTree)
+        let package = mainSource.dataPackage
+        let codeLists = package.map { CodeLists(package: $0, source: mainSource) }
         // Unresolved conflicts make their file invalid: it cannot be submitted until a person decides.
-        var validator = Validator(source: try TreeSource(repository: git, tree: localTree))
-        validator.conflicts = ConflictStore(repository: repo).counts()
-        validator.checkOutliers = false  // warnings never hold a file back
-        let diagnostics = validator.validate(paths: changed.sorted())
-        let invalid = Set(diagnostics.filter(\.isError).map(\.path))
-        var desiredOwn = previousOwn
-        for path in changed where !invalid.contains(path) { desiredOwn[path] = localOwn[path] }
+        let conflicts = ConflictStore(repository: repo).counts()
+        var local = Validator(source: try TreeSource(repository: git, tree: localTree), package: package, codeLists: codeLists)
+        local.conflicts = conflicts
+        local.checkOutliers = false  // warnings never hold a file back
+        var previous = Validator(source: TreeSource(repository: git, entries: previousOwn), package: package, codeLists: codeLists)
+        previous.checkOutliers = false
+        var desiredOwn: [String: TreeEntry] = [:]
+        var heldBack: [Diagnostic] = []
+        for path in Set(localOwn.keys).union(previousOwn.keys).sorted() {
+            let l = localOwn[path], p = previousOwn[path]
+            if l != p {
+                if l == nil {
+                    // A deletion is valid, unless it is one side of a conflict nobody has settled yet.
+                    guard let n = conflicts[path], n > 0 else { continue }
+                    heldBack.append(Diagnostic(path: path, rule: "conflict", message: Message(
+                        en: "deleted here while central changed it: \(n) unresolved merge conflict(s); run 'gpmsync conflicts' and 'gpmsync resolve'",
+                        tr: "burada silindi, merkezde ise değiştirildi: \(n) çözülmemiş çakışma; 'gpmsync conflicts' ve 'gpmsync resolve' komutlarını çalıştırın")))
+                } else {
+                    let errors = local.validate(paths: [path]).filter(\.isError)
+                    if errors.isEmpty { desiredOwn[path] = l; continue }
+                    heldBack += errors
+                }
+            }
+            // The version central last received stays, as long as central still accepts it.
+            guard let p else { continue }
+            if p == mainOwn[path] { desiredOwn[path] = p; continue }
+            let errors = previous.validate(paths: [path]).filter(\.isError)
+            if errors.isEmpty { desiredOwn[path] = p; continue }
+            // Submitted earlier, it no longer passes (a newer code list, say): the server would refuse every
+            // submission carrying it, so it goes back to main's version until it is fixed here.
+            desiredOwn[path] = mainOwn[path]
+            heldBack.append(Diagnostic(path: path, rule: errors[0].rule, message: Message(
+                en: "submitted earlier, this file no longer passes central's rules (\(errors.count) error(s), e.g. a code list changed); it is taken out of the submission until it is fixed",
+                tr: "bu dosya daha önce gönderildi ama artık merkezin kurallarına uymuyor (\(errors.count) hata, örneğin bir kod listesi değişti); düzeltilene kadar gönderimden çıkarıldı")))
+            if l == p { heldBack += errors }
+        }
         var parents = [first]
         if let contribTip, let centralMain, !(try git.isAncestor(centralMain, of: contribTip)) { parents.append(centralMain) }
         return Plan(parents: parents, mainTree: mainTree, mainOwn: mainOwn, previousOwn: previousOwn, desiredOwn: desiredOwn,
-                    heldBack: diagnostics.filter { invalid.contains($0.path) && $0.isError })
+                    heldBack: heldBack)
     }
 
     /// Writes the submission commit (under `refs/gpmsync/submission`, for the push), nil when there is

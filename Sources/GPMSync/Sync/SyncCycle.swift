@@ -5,7 +5,9 @@ import Git
 /// What one `gpmsync sync` did, for the command line and the daemon.
 public struct SyncReport: Sendable {
     public var committed: CommitOutcome?
-    /// What central's `main` (or the other laptop's submission) brought in.
+    /// At most this many changes per file are listed in `received`; the rest are counted.
+    public static let receivedLimit = 50
+    /// What central's `main` (or the other laptop's submission) brought in, summarised.
     public var received: SemanticDiff = SemanticDiff(files: [])
     public var newConflicts: [RecordedConflict] = []
     public var submitted: Submission?
@@ -43,7 +45,7 @@ public enum SyncCycle {
             for attempt in 0..<4 {
                 if let central = try repo.git.reference(DataRepository.centralMainRef) {
                     let m = try Trace.step("merge central main") { try LocalMerge.integrate(repo, theirs: central, label: "central main") }
-                    report.received.files += m.diff.files
+                    report.received.files += m.diff.summarised(limit: SyncReport.receivedLimit).files
                     report.newConflicts += m.conflicts
                 }
                 if let org = repo.orgUnit, let mine = try repo.git.reference(SubmissionBuilder.contribRef(org)) {

@@ -112,6 +112,7 @@ struct StatusCommand: ParsableCommand {
         if format != .text { try printJSON(status); return }
         let states: [StatusReport.State: String] = [.synced: "eşitlendi", .pending: "bekliyor", .offline: "çevrimdışı", .error: "hata", .conflict: "çakışma"]
         say(lang, "state: \(status.state.rawValue)", "durum: \(states[status.state]!)")
+        for w in status.warnings { say(lang, "warning: \(w.en)", "uyarı: \(w.tr)") }
         say(lang, "org unit: \(status.orgUnit ?? "-"), user: \(status.user ?? "-")", "birim: \(status.orgUnit ?? "-"), kullanıcı: \(status.user ?? "-")")
         say(lang, "last sync: \(status.lastSync ?? "never")", "son eşitleme: \(status.lastSync ?? "hiç")")
         if let f = status.lastFailure { say(lang, "last failure: \(f)", "son hata: \(f)") }
