@@ -1,4 +1,5 @@
 import Foundation
+import GPMSync
 import TestSupport
 import XCTest
 
@@ -241,6 +242,61 @@ final class DaemonHardeningTests: XCTestCase {
             XCTAssertFalse(try git(["show", "\(commit):\(other)"], in: a).contains(",41,"), "the in-between state of sed -i was recorded")
         }
         stopDaemon(daemon)
+    }
+
+    /// The daemon's sync (`--settled-for`) leaves out every change younger than that: a new file, one whose
+    /// modification time was set back (`touch -d`), and a deletion; `gpmsync sync` alone records them all.
+    func testASyncForTheDaemonRecordsOnlyWhatHasSettled() throws {
+        let (f, a) = try setUpClone()
+        let other = "municipalities/34-kadikoy/data/residents/2024Q4.csv"
+        try editorWrite(Tables.residents([("IRQ", "F", 40)]), to: a + "/" + other)
+        try f.gpmsync(["sync"], in: a).check()
+        try editorWrite(Tables.residents([("SYR", "F", 100)]), to: a + "/" + residents)
+        try editorWrite(Tables.servicesHeader + "education,TP,SYR,F,ALL,10,12,service_log,,\n", to: a + "/" + services)
+        XCTAssertEqual(try TestSupport.run("/usr/bin/touch", ["-d", "2001-01-01", services], in: a).status, 0)
+        XCTAssertEqual(unlink(a + "/" + other), 0)
+        let head = try git(["rev-parse", "main"], in: a)
+        try f.gpmsync(["sync", "--settled-for", "3600"], in: a).check()
+        XCTAssertEqual(try git(["rev-parse", "main"], in: a), head, "changes younger than an hour were recorded")
+        XCTAssertEqual(Set(try git(["status", "--porcelain", "--untracked-files=all"], in: a).split(separator: "\n").compactMap { $0.split(separator: " ").last }),
+                       [Substring(other), Substring(residents), Substring(services)])
+        try f.gpmsync(["sync"], in: a).check()
+        XCTAssertEqual(try git(["status", "--porcelain"], in: a), "")
+        XCTAssertEqual(f.centralFile("contrib/34-kadikoy", services)?.contains("education,TP,SYR,F,ALL,10,12"), true)
+        XCTAssertNil(f.centralFile("contrib/34-kadikoy", other))
+    }
+
+    /// What the committer checks after reading a settled file: a write, a replacement or a new neighbour
+    /// of a deleted file since the judgement makes it not settled for this round.
+    func testSettlingNoticesAWriteAfterItsJudgement() throws {
+        let dir = TemporaryDirectory()
+        try write("a\n", to: dir.sub("d/kept.csv"))
+        try write("a\n", to: dir.sub("d/written.csv"))
+        try write("a\n", to: dir.sub("e/replaced.csv"))
+        let settling = Settling(root: dir.path, quiet: .zero)
+        for path in ["d/kept.csv", "d/written.csv", "e/replaced.csv", "f/deleted.csv", "d/deleted.csv"] {
+            XCTAssertTrue(settling.isSettled(path), path)
+        }
+        XCTAssertEqual(settling.movedSinceJudged(), [])
+        // File times come from the kernel's coarse clock: let it pass the times just judged, so that the
+        // writes below get times of their own, as any write does after a debounce.
+        XCTAssertTrue(waitUntil {
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME_COARSE, &now)
+            return ["d", "d/written.csv", "e", "e/replaced.csv"].allSatisfy { path in
+                var st = stat()
+                return stat(dir.sub(path), &st) == 0 && (st.st_ctim.tv_sec, st.st_ctim.tv_nsec) < (now.tv_sec, now.tv_nsec)
+            }
+        })
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: dir.sub("d/written.csv")))
+        try handle.seekToEnd()
+        handle.write(Data("b\n".utf8))
+        try handle.close()
+        try write("b\n", to: dir.sub("e/.new"))
+        XCTAssertEqual(rename(dir.sub("e/.new"), dir.sub("e/replaced.csv")), 0)
+        try write("lock\n", to: dir.sub("d/.~lock.kept.csv#"))
+        XCTAssertEqual(settling.movedSinceJudged(), ["d/deleted.csv", "d/written.csv", "e/replaced.csv"])
+        XCTAssertFalse(Settling(root: dir.path, quiet: .seconds(3600)).isSettled("d/kept.csv"))
     }
 
     /// 1,100 connections that each send half a request, under a 1,024-descriptor limit: syncing goes on,

@@ -43,7 +43,7 @@ public final class Settling {
         while true {
             if let stamp = FileStamp(place.isEmpty ? root : root + "/" + place) { return stamp }
             if place.isEmpty { return nil }
-            place = (place as NSString).deletingLastPathComponent
+            place = place.lastIndex(of: "/").map { String(place[..<$0]) } ?? ""
         }
     }
 
