@@ -36,7 +36,7 @@ public enum Daemon {
         let snapshot = StatusSnapshot(root: repo.root, logger: logger)
         // Fetch and push, once more after a non-fast-forward, each within the network deadline, plus the
         // local work: a child still running after that is hung (stopped, or blocked outside the network).
-        let childDeadline = repo.timeout * 4 + .seconds(10)
+        let childDeadline = min(max(repo.timeout, .zero), .seconds(86_400)) * 4 + .seconds(10)
         let syncer = SyncService(settings: .init(root: repo.root, binary: options.binary, debounce: seconds("gpmsync.debounce", 2),
                                                  interval: seconds("gpmsync.interval", 300), childDeadline: childDeadline),
                                  logger: logger, onSynced: { snapshot.invalidate() })
