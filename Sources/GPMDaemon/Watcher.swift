@@ -17,6 +17,7 @@ public final class Watcher: Service, @unchecked Sendable {
     let logger: Logger
     private var fd: Int32 = -1
     private var watches: [Int32: String] = [:]
+    private var warnedOfLimit = false
     private let watched = Gauge(label: "gpmsync_watched_folders")
 
     static let mask = UInt32(IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_ATTRIB
@@ -57,7 +58,10 @@ public final class Watcher: Service, @unchecked Sendable {
         // Below the root, a folder replaced by a symbolic link since it was looked at is not followed.
         let wd = inotify_add_watch(fd, path, relative.isEmpty ? Self.mask : Self.mask | UInt32(IN_DONT_FOLLOW | IN_ONLYDIR))
         guard wd >= 0 else {
-            if errno == ENOSPC { logger.warning("inotify watch limit reached; raise fs.inotify.max_user_watches", metadata: ["folder": "\(relative)"]) }
+            if errno == ENOSPC && !warnedOfLimit {
+                warnedOfLimit = true
+                logger.warning("inotify watch limit reached; raise fs.inotify.max_user_watches", metadata: ["folder": "\(relative)"])
+            }
             return
         }
         watches[wd] = relative
