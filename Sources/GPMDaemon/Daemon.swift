@@ -11,8 +11,8 @@ public enum Daemon {
     public struct Options: Sendable {
         public var root: String
         public var binary: String
-        public var http: (host: String, port: Int)?
-        public init(root: String, binary: String, http: (host: String, port: Int)?) {
+        public var http: LoopbackAddress?
+        public init(root: String, binary: String, http: LoopbackAddress?) {
             self.root = root; self.binary = binary; self.http = http
         }
     }
@@ -29,15 +29,25 @@ public enum Daemon {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let seconds = { (key: String, fallback: Double) -> Duration in
-            .milliseconds(Int((Double(repo.setting(key) ?? "") ?? fallback) * 1000))
+            // A setting of any size or none (nan, 1e300) gives a duration between 0 and a year.
+            let value = Double(repo.setting(key) ?? "") ?? fallback
+            return .milliseconds(Int(min(max(value.isNaN ? fallback : value, 0), 365 * 86_400) * 1000))
         }
-        let syncer = SyncService(settings: .init(root: repo.root, binary: options.binary,
-                                                 debounce: seconds("gpmsync.debounce", 2), interval: seconds("gpmsync.interval", 300)),
-                                 logger: logger)
-        let watcher = Watcher(root: repo.root, logger: logger) { syncer.noteChange($0) }
+        let snapshot = StatusSnapshot(root: repo.root, logger: logger)
+        // Fetch and push, once more after a non-fast-forward, each within the network deadline, plus the
+        // local work: a child still running after that is hung (stopped, or blocked outside the network).
+        let childDeadline = min(max(repo.timeout, .zero), .seconds(86_400)) * 4 + .seconds(10)
+        let syncer = SyncService(settings: .init(root: repo.root, binary: options.binary, debounce: seconds("gpmsync.debounce", 2),
+                                                 interval: seconds("gpmsync.interval", 300), childDeadline: childDeadline),
+                                 logger: logger, onSynced: { snapshot.invalidate() })
+        let watcher = Watcher(root: repo.root, logger: logger) { paths in
+            syncer.noteChanges(paths)
+            snapshot.invalidate()
+        }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: watcher), .init(service: syncer)]
         if let http = options.http {
-            services.append(.init(service: StatusServer.make(host: http.host, port: http.port, root: repo.root, registry: registry, logger: logger)))
+            snapshot.invalidate()
+            services.append(.init(service: StatusServer.make(address: http, snapshot: snapshot, registry: registry, logger: logger)))
         }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         // A stop requested before the group took over signal handling still ends the daemon cleanly.

@@ -4,74 +4,82 @@ import Logging
 import Metrics
 import ServiceLifecycle
 
-/// Commits after edits stop for the debounce time (never a half-written file: sizes and mtimes must hold
-/// still), syncs right after each commit and every interval, and backs off while offline. Each step runs
-/// as a child `gpmsync` process: a hung network call or a crash costs that child, never the daemon, and a
-/// kill -9 of either leaves what the child's own crash safety leaves.
+/// Syncs once a changed file has been still for the debounce time, and every interval, and backs off
+/// while offline. What a sync records is decided file by file by the child itself (`--settled-for`, see
+/// `Settling`): exactly the files still for the debounce time, so a file being written, or replaced a
+/// moment ago, waits for a later round. Each sync runs as a child `gpmsync` process: a hung network call
+/// or a crash costs that child, never the daemon, and a kill -9 of either leaves what the child's own
+/// crash safety leaves. A child that outlives its deadline is killed and reaped.
 public actor SyncService: Service {
     public struct Settings: Sendable {
         public var root: String
         public var binary: String
         public var debounce: Duration
         public var interval: Duration
+        /// How long one sync child may run before it is killed: its network deadlines plus a margin.
+        public var childDeadline: Duration
+        /// How long a child may take to stop after SIGTERM at shutdown before it is killed.
+        public var shutdownGrace: Duration = .seconds(5)
         public var backoffCap: Duration = .seconds(15 * 60)
-        public init(root: String, binary: String, debounce: Duration, interval: Duration) {
+        public init(root: String, binary: String, debounce: Duration, interval: Duration, childDeadline: Duration) {
             self.root = root; self.binary = binary; self.debounce = debounce; self.interval = interval
+            self.childDeadline = childDeadline
         }
     }
 
     let settings: Settings
     let logger: Logger
-    private var pending: [String: FileStamp] = [:]
-    private var lastEvent = ContinuousClock.now
+    /// Called after each sync (the status server recomputes what it serves).
+    let onSynced: @Sendable () -> Void
+    /// Paths reported changed, with the last time each changed; "" stands for the whole tree. A path waits
+    /// here until a sync has started after it was still for the debounce time.
+    private var changed: [String: ContinuousClock.Instant] = [:]
     private var nextSync = ContinuousClock.now
     private var offline = false
     private var backoff: Duration = .zero
     private var wake: CheckedContinuation<Void, Never>?
-    private var child: Process?
+    private var child: ChildProcess?
+    private var stopping = false
 
     let syncs = Counter(label: "gpmsync_syncs_total")
     let lastSuccess = Gauge(label: "gpmsync_last_success_timestamp_seconds")
 
-    public init(settings: Settings, logger: Logger) {
+    public init(settings: Settings, logger: Logger, onSynced: @escaping @Sendable () -> Void = {}) {
         self.settings = settings
         self.logger = logger
+        self.onSynced = onSynced
     }
 
-    /// A file changed (called by the watcher from its thread).
-    public nonisolated func noteChange(_ path: String) {
-        Task { await self.record(path) }
+    /// Files changed (called by the watcher from its thread, once per batch of events).
+    public nonisolated func noteChanges(_ paths: Set<String>) {
+        Task { await self.record(paths) }
     }
 
-    private func record(_ path: String) {
-        pending[path] = FileStamp(root: settings.root, path: path)
-        lastEvent = .now
-        wake?.resume()
-        wake = nil
+    private func record(_ paths: Set<String>) {
+        let now = ContinuousClock.now
+        for path in paths { changed[path] = now }
+        // Beyond this, one entry for the whole tree schedules the same sync at a fixed cost per event.
+        if changed.count > 10_000 { changed = ["": now] }
+        resumeSleep()
     }
 
     public func run() async throws {
         logger.info("daemon started", metadata: ["repo": "\(settings.root)"])
-        await runStep(["sync"], reason: "start")
+        // What changed while no daemon watched is judged like a fresh edit: the first sync comes after the
+        // debounce, and a file still being written then is taken by a later one.
+        changed[""] = .now
+        nextSync = .now + settings.interval
         await withGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully && !stopping {
                 let now = ContinuousClock.now
-                if !pending.isEmpty, now - lastEvent >= settings.debounce {
-                    // Half-written files change size or mtime between two looks: wait for them to settle.
-                    let unstable = pending.filter { $0.value != FileStamp(root: settings.root, path: $0.key) }
-                    if unstable.isEmpty {
-                        pending.removeAll()
-                        await runStep(["sync"], reason: "edits")
-                        continue
-                    }
-                    for (k, _) in unstable { pending[k] = FileStamp(root: settings.root, path: k) }
-                    lastEvent = now
+                let due = changed.values.min().map { $0 + settings.debounce }
+                if let due, due <= now {
+                    await sync(reason: "edits")
+                } else if now >= nextSync {
+                    await sync(reason: offline ? "retry" : "interval")
+                } else {
+                    await sleep(until: min(nextSync, due ?? nextSync))
                 }
-                if now >= nextSync {
-                    await runStep(["sync"], reason: offline ? "retry" : "interval")
-                    continue
-                }
-                await sleep(until: pending.isEmpty ? nextSync : min(nextSync, lastEvent + settings.debounce))
             }
         } onGracefulShutdown: {
             Task { await self.shutdown() }
@@ -79,16 +87,24 @@ public actor SyncService: Service {
         logger.info("daemon stopped")
     }
 
+    /// Ends the sleep at once and the running child within the grace time, whatever state it is in.
     private func shutdown() {
-        wake?.resume()
-        wake = nil
-        // The current step is abandoned safely: every step survives a kill at any instant.
-        if let child, child.isRunning { child.terminate() }
+        stopping = true
+        resumeSleep()
+        guard let child else { return }
+        let grace = settings.shutdownGrace
+        Task {
+            // Every step survives a kill at any instant; SIGCONT so that a stopped child acts on SIGTERM.
+            child.signal(SIGTERM)
+            child.signal(SIGCONT)
+            try? await Task.sleep(for: grace)
+            child.signal(SIGKILL)
+        }
     }
 
     private func sleep(until deadline: ContinuousClock.Instant) async {
         let delay = deadline - .now
-        guard delay > .zero else { return }
+        guard delay > .zero, !stopping else { return }
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             wake = c
             Task { [weak self] in
@@ -103,8 +119,13 @@ public actor SyncService: Service {
         wake = nil
     }
 
-    private func runStep(_ arguments: [String], reason: String) async {
-        let status = await runChild(arguments)
+    private func sync(reason: String) async {
+        let started = ContinuousClock.now
+        let seconds = Double(settings.debounce.components.seconds) + Double(settings.debounce.components.attoseconds) / 1e18
+        let status = await runChild(["sync", "--settled-for", String(seconds)])
+        // What had been still for the debounce when this sync began was judged by it; later changes wait
+        // for their own round.
+        changed = changed.filter { $0.value > started - settings.debounce }
         syncs.increment()
         switch status {
         case 0, 4:
@@ -129,39 +150,31 @@ public actor SyncService: Service {
             Counter(label: "gpmsync_sync_failures_total", dimensions: [("kind", status == 1 ? "refused" : "error")]).increment()
         }
         Gauge(label: "gpmsync_offline").record(offline ? 1 : 0)
+        onSynced()
     }
 
+    /// Runs one child to its end: it exits, or the watchdog kills it at the deadline, or shutdown stops
+    /// it; in every case it is reaped before this returns.
     private func runChild(_ arguments: [String]) async -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: settings.binary)
-        p.arguments = arguments + ["--repo", settings.root]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.standardError
-        child = p
-        defer { child = nil }
-        return await withCheckedContinuation { (c: CheckedContinuation<Int32, Never>) in
-            p.terminationHandler = { c.resume(returning: $0.terminationStatus) }
-            do { try p.run() } catch {
-                p.terminationHandler = nil
-                c.resume(returning: 2)
-            }
+        guard !stopping else { return 2 }
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn(settings.binary, arguments + ["--repo", settings.root])
+        } catch {
+            logger.error("cannot start a sync", metadata: ["error": "\(error)"])
+            return 2
         }
-    }
-}
-
-/// Size and modification time of a file, to tell a finished write from one still going on.
-struct FileStamp: Equatable, Sendable {
-    var size: Int64
-    var mtime: Int64
-
-    init(root: String, path: String) {
-        var st = stat()
-        if lstat(root + "/" + path, &st) == 0 {
-            size = Int64(st.st_size)
-            mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-        } else {
-            size = -1
-            mtime = 0
+        self.child = child
+        defer { self.child = nil }
+        let deadline = settings.childDeadline
+        let watchdog = Task { [logger] in
+            try await Task.sleep(for: deadline)
+            logger.error("sync did not finish in time; killed", metadata: ["pid": "\(child.pid)", "deadline": "\(deadline)"])
+            child.signal(SIGKILL)
+            child.signal(SIGCONT)
         }
+        let status = await child.wait()
+        watchdog.cancel()
+        return status
     }
 }

@@ -9,6 +9,9 @@ final class DoorTests: XCTestCase {
     var fx: Fixture!
     var work: String!
 
+    // XCTest keeps every test case object until the run ends: stop this one's servers now.
+    override func tearDown() { fx = nil }
+
     override func setUpWithError() throws {
         fx = try Fixture(users: [("ayse", "municipality", "34-kadikoy"), ("mehmet", "municipality", "16-nilufer"),
                                  ("elif", "reviewer", nil), ("root-admin", "admin", nil)])

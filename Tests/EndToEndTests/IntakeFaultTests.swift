@@ -79,17 +79,11 @@ final class IntakeFaultTests: XCTestCase {
         var rng = SplitMix(state: 17)
         var killedMidRun = 0, locksLeft = 0
         for _ in 0..<50 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: gpmsyncBinary)
-            p.arguments = ["central", "process", "--central", central]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
+            let pid = try spawn(gpmsyncBinary, ["central", "process", "--central", central], in: dir.path)
             // A random instant to cut the run: fault injection, not synchronisation.
             usleep(UInt32(rng.next() % 400_000))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
-            if p.terminationReason == .uncaughtSignal { killedMidRun += 1 }
+            kill(pid, SIGKILL)
+            if reap(pid) == 128 + SIGKILL { killedMidRun += 1 }
             for lock in ["refs/heads/main.lock", "refs/notes/gpmsync-review.lock"] where FileManager.default.fileExists(atPath: central + "/" + lock) {
                 locksLeft += 1
             }
@@ -103,16 +97,8 @@ final class IntakeFaultTests: XCTestCase {
     func testTwoRunsStartedTogether() throws {
         var tips: [String: String] = [:]
         for org in try orgUnits(12) { tips[org] = try plant(org) }
-        let runs = (0..<2).map { _ -> Process in
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: gpmsyncBinary)
-            p.arguments = ["central", "process", "--central", central, "--wait", "120"]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            return p
-        }
-        for p in runs { try p.run() }
-        for p in runs { p.waitUntilExit(); XCTAssertEqual(p.terminationStatus, 0) }
+        let runs = try (0..<2).map { _ in try spawn(gpmsyncBinary, ["central", "process", "--central", central, "--wait", "120"], in: dir.path) }
+        for pid in runs { XCTAssertEqual(reap(pid), 0) }
         try assertSettled(tips)
     }
 
@@ -171,18 +157,13 @@ final class IntakeFaultTests: XCTestCase {
         let first = try plant("34-kadikoy")
         let pause = dir.sub("pause")
         try write("", to: pause)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: gpmsyncBinary)
-        p.arguments = ["central", "process", "--central", central]
-        p.environment = ProcessInfo.processInfo.environment.merging(["GPMSYNC_TEST_PAUSE_BEFORE_MERGE": pause], uniquingKeysWith: { _, b in b })
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
+        let pid = try spawn(gpmsyncBinary, ["central", "process", "--central", central], in: dir.path,
+                            environment: ["GPMSYNC_TEST_PAUSE_BEFORE_MERGE": pause])
         XCTAssertTrue(waitUntil { FileManager.default.fileExists(atPath: pause + ".waiting") })
         // The municipality pushes again while the run is about to merge the tip it validated.
         let second = try plant("34-kadikoy", count: 120, base: first)
         try FileManager.default.removeItem(atPath: pause)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertEqual(reap(pid), 0)
         XCTAssertTrue(try isInMain(first))
         XCTAssertFalse(try isInMain(second), "a tip the run had not validated was merged")
         XCTAssertNil(note(second))

@@ -8,6 +8,9 @@ final class ReviewGuardTests: XCTestCase {
     var fx: Fixture!
     var home: String!
 
+    // XCTest keeps every test case object until the run ends: stop this one's servers now.
+    override func tearDown() { fx = nil }
+
     override func setUpWithError() throws {
         fx = try Fixture(users: [("ayse", "municipality", "34-kadikoy"), ("elif", "reviewer", nil)])
         home = fx.dir.sub("home")

@@ -17,7 +17,9 @@ public struct CommitOutcome: Sendable {
 /// Records local edits as a commit on `main`. Never blocks on invalid files: they are committed locally
 /// (and held back from submission), except files with personal data, which git would keep forever.
 public enum Committer {
-    public static func commit(_ repo: DataRepository, message: String? = nil) throws -> CommitOutcome {
+    /// With `settledFor`, only files that have held still that long are recorded (see `Settling`); the
+    /// others stay as they are in the working tree for a later commit.
+    public static func commit(_ repo: DataRepository, message: String? = nil, settledFor quiet: Duration? = nil) throws -> CommitOutcome {
         let git = repo.git
         let head = try git.headCommit()
         let headTree = try head.map { try git.commit($0).tree }
@@ -25,7 +27,9 @@ public enum Committer {
         // The index's tree comes from its cache when nothing was staged: then it equals HEAD's tree (as
         // every commit here leaves it) and only the working tree needs comparing.
         let indexMatchesHead = try Trace.step("  index tree") { try index.writeTree(to: git) } == headTree
+        let settling = quiet.map { Settling(root: repo.root, quiet: $0) }
         let changes = try Trace.step("  status") { try git.workingTreeChanges(againstIndexOnly: indexMatchesHead) }
+            .filter { settling?.isSettled($0.path) ?? true }
         guard !changes.isEmpty else { return CommitOutcome(commit: nil, summary: "", heldBack: [], invalid: []) }
         var validator = repo.workingTreeValidator()
         validator.checkOutliers = false  // only errors decide what is recorded; `validate` and `status` show warnings
@@ -35,6 +39,12 @@ public enum Committer {
         let personal = Set(diagnostics.filter { $0.isPersonalData || $0.rule == "file-too-large" }.map(\.path))
         let staged = changes.map(\.path).filter { !personal.contains($0) }
         try Trace.step("  stage") { try index.stage(paths: staged, workingDirectory: repo.root + "/") }
+        // A file written to while it was validated or read is not recorded half-written: start again, and
+        // it is no longer settled. Each round leaves out what moved, so this ends.
+        if let settling, !settling.movedSinceJudged().isEmpty {
+            try index.reload(force: true)
+            return try commit(repo, message: message, settledFor: quiet)
+        }
         // A file that holds personal data now but was clean before keeps its committed version in the index.
         let tree = try Trace.step("  write tree") { try index.writeTree(to: git) }
         try Trace.step("  write index") { try index.write() }

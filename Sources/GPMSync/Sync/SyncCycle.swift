@@ -28,13 +28,13 @@ public struct SyncReport: Sendable {
 /// submission to `contrib/<org>`; on a non-fast-forward (another laptop of the same municipality pushed
 /// first) fetch, merge and try again.
 public enum SyncCycle {
-    public static func run(_ repo: DataRepository, message: String? = nil,
+    public static func run(_ repo: DataRepository, message: String? = nil, settledFor: Duration? = nil,
                            onProgress: @escaping @Sendable (String) -> Void = { _ in }) throws -> SyncReport {
         try Trace.step("cycle") { try Locks.withExclusive(repo) {
             var report = SyncReport()
             var state = SyncState.load(repo)
             state.lastAttempt = Date()
-            report.committed = try Trace.step("commit") { try Committer.commit(repo, message: message) }
+            report.committed = try Trace.step("commit") { try Committer.commit(repo, message: message, settledFor: settledFor) }
             do {
                 try Trace.step("fetch") { try Network.fetch(repo, timeout: repo.timeout) }
             } catch let e as GitError {

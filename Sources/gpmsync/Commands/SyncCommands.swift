@@ -59,6 +59,10 @@ struct SyncCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Message for the commit of local edits.")
     var message: String?
 
+    /// The daemon's debounce: only files still for that many seconds are recorded in this cycle.
+    @Option(name: .customLong("settled-for"), help: .hidden)
+    var settledFor: Double?
+
     @OptionGroup var options: RepositoryOptions
 
     func run() throws {
@@ -66,7 +70,8 @@ struct SyncCommand: ParsableCommand {
         let lang = options.language
         let report: SyncReport
         do {
-            report = try SyncCycle.run(repo, message: message)
+            let quiet = settledFor.map { Duration.milliseconds(Int(min(max($0.isNaN ? 0 : $0, 0), 86_400) * 1000)) }
+            report = try SyncCycle.run(repo, message: message, settledFor: quiet)
         } catch let e as GPMError {
             throw fail(e, lang)
         }
