@@ -1,3 +1,4 @@
+import Synchronization
 import GPMCore
 import Git
 
@@ -51,4 +52,21 @@ public final class TreeSource: FileSource, @unchecked Sendable {
     }
 
     private func blobSize(_ id: ObjectID) -> Int { (try? repository.blobSize(id)) ?? 0 }
+}
+
+/// Data packages read from trees, by the id of their `datapackage.json` blob: one sync merges several
+/// times against the same schema, and parsing it each time cost more than merging a one-file change.
+enum DataPackages {
+    private static let cache = Mutex<[ObjectID: DataPackage]>([:])
+
+    static func of(tree: ObjectID, in git: Repository) throws -> DataPackage? {
+        guard let entry = try git.entry(at: "datapackage.json", inTree: tree) else { return nil }
+        if let known = cache.withLock({ $0[entry.id] }) { return known }
+        guard let package = try? DataPackage(json: try git.readBlob(entry.id)) else { return nil }
+        cache.withLock { known in
+            if known.count >= 8 { known.removeAll() }
+            known[entry.id] = package
+        }
+        return package
+    }
 }

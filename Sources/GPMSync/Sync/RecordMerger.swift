@@ -60,7 +60,7 @@ public struct RecordMerger {
             return out
         }
         let ourChanges = try changes(ourTree), theirChanges = try changes(theirTree)
-        let package = try TreeSource(repository: git, tree: theirTree).dataPackage
+        let package = try DataPackages.of(tree: theirTree, in: git)
         var result: [String: TreeEntry?] = [:]
         var conflicts: [(String, CellConflict)] = []
         for (path, t) in theirChanges.sorted(by: { $0.key < $1.key }) {
