@@ -21,10 +21,6 @@ struct DaemonCommand: AsyncParsableCommand {
             address = (String(parts[0]), port)
         }
         let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        do {
-            try await Daemon.run(.init(root: options.root, binary: binary, http: address))
-        } catch let e as GPMError {
-            throw fail(e, options.language)
-        }
+        try await Daemon.run(.init(root: options.root, binary: binary, http: address))
     }
 }

@@ -1,0 +1,35 @@
+import Foundation
+import GPMCore
+import GPMSync
+
+// Everything gpmsync writes for a person goes through these functions as `TerminalText`: the literal parts
+// are the program's, every interpolated value is escaped (see `TerminalText`). There is no way to print a
+// plain `String` here, so no value reaches the terminal raw by accident.
+
+/// A line on standard output.
+func emit(_ text: TerminalText, terminator: String = "\n") {
+    print(text.description, terminator: terminator)
+}
+
+/// A line in the user's language.
+func say(_ language: Language, _ en: TerminalText, _ tr: TerminalText) { emit(language == .tr ? tr : en) }
+
+/// A line on standard error.
+func emitError(_ text: TerminalText) {
+    FileHandle.standardError.write(Data((text.description + "\n").utf8))
+}
+
+func printDiagnostics(_ diagnostics: [Diagnostic], _ language: Language) {
+    for d in diagnostics { emit("  \(d.formatted(language))") }
+}
+
+/// One JSON document on standard output (the encoder escapes every control character).
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    FileHandle.standardOutput.write(try encoder.encode(value))
+    FileHandle.standardOutput.write(Data("\n".utf8))
+}
+
+/// A page from `SemanticDiff.html`, which escaped every value for HTML (and control characters as text).
+func emitHTML(_ page: String) { print(page, terminator: "") }
