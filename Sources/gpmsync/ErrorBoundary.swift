@@ -5,10 +5,10 @@ import GPMSync
 import Git
 
 /// The one place where a failure becomes an exit code and a message. Library code throws `GPMError`s,
-/// which carry the SPEC's exit code and both languages; everything else that reaches here is mapped:
-/// a libgit2 error to offline (3), refused (1) or internal (2) as `GPMError.from` says, a command-line
-/// mistake (unknown flag, subcommand or value) to usage (2, not ArgumentParser's 64), anything
-/// unexpected to internal (2). Messages are escaped for the terminal: they carry paths and values.
+/// which carry the SPEC's exit code and both languages (network failures are mapped where they happen,
+/// to offline or refused); everything else that reaches here is mapped to 2: a libgit2 error that no
+/// library code translated, a command-line mistake (unknown flag, subcommand or value: not
+/// ArgumentParser's 64), anything unexpected. Messages are escaped for the terminal: they carry paths and values.
 enum ErrorBoundary {
     static func exit(_ error: Error, arguments: [String] = CommandLine.arguments) -> Never {
         let language = language(arguments)
@@ -16,7 +16,8 @@ enum ErrorBoundary {
         case let e as GPMError:
             report(e, language)
         case let e as GitError:
-            report(GPMError.from(e, doing: "git", whatTR: "git"), language)
+            report(GPMError(.usage, en: "the repository could not be read or written (\(e.function)): \(e.message)",
+                            tr: "depo okunamadı veya yazılamadı (\(e.function)): \(e.message)"), language)
         case let e as ExitCode:
             Foundation.exit(e.rawValue)
         default:

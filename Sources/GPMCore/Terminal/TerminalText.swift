@@ -66,3 +66,22 @@ extension String {
         return out
     }
 }
+
+extension TerminalText {
+    /// JSON text (from an encoder, which escapes C0 controls in strings) with the other characters a
+    /// terminal acts on escaped as well: DEL, C1 controls, line and paragraph separators, bidirectional
+    /// controls. They can only stand inside strings, where `\uXXXX` means the same character.
+    public static func json(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x7F..<0xA0, 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

@@ -23,12 +23,12 @@ func printDiagnostics(_ diagnostics: [Diagnostic], _ language: Language) {
     for d in diagnostics { emit("  \(d.formatted(language))") }
 }
 
-/// One JSON document on standard output (the encoder escapes every control character).
+/// One JSON document on standard output, every character a terminal acts on escaped in its strings.
 func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    FileHandle.standardOutput.write(try encoder.encode(value))
-    FileHandle.standardOutput.write(Data("\n".utf8))
+    let json = String(decoding: try encoder.encode(value), as: UTF8.self)
+    FileHandle.standardOutput.write(Data((TerminalText.json(json) + "\n").utf8))
 }
 
 /// A page from `SemanticDiff.html`, which escaped every value for HTML (and control characters as text).
