@@ -14,7 +14,7 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let end = try DemoStory(root: dir) { emit("\($0)") }.run()
+        let end = try DemoStory(root: dir) { emitLines($0) }.run()
         emit("\n(demo finished in \(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
         guard end.mainHasKadikoy, end.karesiReceivedKadikoy, end.niluferSawRejection != nil, end.piiNeverCommitted, end.conflictResolved else {
             throw ExitCode(1)

@@ -33,3 +33,10 @@ func printJSON<T: Encodable>(_ value: T) throws {
 
 /// A page from `SemanticDiff.html`, which escaped every value for HTML (and control characters as text).
 func emitHTML(_ page: String) { print(page, terminator: "") }
+
+/// Lines the library composed for a person (the demo's story, the benchmarks' tables): each line escaped
+/// on its own, the line breaks kept. Only for text whose values were escaped where they were composed,
+/// or that holds none.
+func emitLines(_ text: String) {
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) { emit("\(String(line))") }
+}
