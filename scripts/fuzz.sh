@@ -26,6 +26,7 @@ flags=(-swift-version 6 "${sanitize[@]}" -parse-as-library -O -g
        -I "$build/debug/Modules" -I "$build/checkouts/Yams/Sources/CYaml/include" -I "$build/modules")
 
 # GPMCore once, with testing enabled: the targets reach its internals with @testable import.
+rm -rf "$build/crashes"
 mkdir -p "$build/modules" "$build/crashes"
 swiftc "${flags[@]}" -enable-testing -module-name GPMCore -wmo -c \
     -emit-module -emit-module-path "$build/modules/GPMCore.swiftmodule" \
