@@ -8,6 +8,17 @@ import XCTest
 final class DeadlineTests: XCTestCase {
     let residents = "municipalities/34-kadikoy/data/residents/2025Q1.csv"
 
+    /// A clone with an edit, whose central accepts connections and never answers; a deadline of 1 s.
+    func cloneFacingASilentServer() throws -> (Fixture, String, ServerProcess) {
+        let f = try Fixture(users: [("ayse", "municipality", "34-kadikoy")])
+        let a = try f.clone("a", org: "34-kadikoy", user: "ayse")
+        let silent = try startSilentListener()
+        try git(["config", "remote.central.url", "git://127.0.0.1:\(silent.port)/central.git"], in: a)
+        try git(["config", "gpmsync.timeout", "1"], in: a)
+        try f.write(a, residents, Tables.residents([("SYR", "F", 100)]))
+        return (f, a, silent)
+    }
+
     final class Observation: @unchecked Sendable {
         let done = DispatchSemaphore(value: 0)
         var lockHeld = false
@@ -18,12 +29,8 @@ final class DeadlineTests: XCTestCase {
     /// In the process itself: the step past its deadline ends the process (here: the hook that would) while
     /// the sync still holds the clone's lock, after the sync state was saved as offline.
     func testAStepPastItsDeadlineEndsTheProcessWhileTheLockIsHeld() throws {
-        let f = try Fixture(users: [("ayse", "municipality", "34-kadikoy")])
-        let a = try f.clone("a", org: "34-kadikoy", user: "ayse")
-        let silent = try startSilentListener()
-        try git(["config", "remote.central.url", "git://127.0.0.1:\(silent.port)/central.git"], in: a)
-        try git(["config", "gpmsync.timeout", "1"], in: a)
-        try f.write(a, residents, Tables.residents([("SYR", "F", 100)]))
+        let (f, a, silent) = try cloneFacingASilentServer()
+        defer { withExtendedLifetime((f, silent)) {} }
         nonisolated(unsafe) let repo = try DataRepository(path: a)
         let observed = Observation()
         let previous = Network.endProcess
@@ -48,12 +55,8 @@ final class DeadlineTests: XCTestCase {
 
     /// The command: exit 3 with the offline message, the edit committed, the state saved, the lock free.
     func testTheCommandExitsOfflineWithItsStateSaved() throws {
-        let f = try Fixture(users: [("ayse", "municipality", "34-kadikoy")])
-        let a = try f.clone("a", org: "34-kadikoy", user: "ayse")
-        let silent = try startSilentListener()
-        try git(["config", "remote.central.url", "git://127.0.0.1:\(silent.port)/central.git"], in: a)
-        try git(["config", "gpmsync.timeout", "1"], in: a)
-        try f.write(a, residents, Tables.residents([("SYR", "F", 100)]))
+        let (f, a, silent) = try cloneFacingASilentServer()
+        defer { withExtendedLifetime((f, silent)) {} }
         let r = try f.gpmsync(["sync", "--lang", "tr"], in: a)
         XCTAssertEqual(r.status, 3, r.stderr)
         XCTAssertTrue(r.stderr.contains("merkez depoya ulaşılamadı"), r.stderr)

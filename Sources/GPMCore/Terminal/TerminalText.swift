@@ -44,9 +44,9 @@ public struct TerminalText: ExpressibleByStringInterpolation, CustomStringConver
 }
 
 extension String {
-    /// The string with every character a terminal would act on written out instead: C0 controls (escape,
-    /// line breaks, backspace…), DEL, C1 controls (CSI, OSC…), the Unicode line and paragraph separators and
-    /// the bidirectional controls (Trojan Source). `\n`, `\r`, `\t` as such, the others as `\u{1B}`.
+    /// The string with every character a terminal would act on (`TerminalText.isControl`: escape, line
+    /// breaks, CSI, bidirectional overrides…) written out instead: `\n`, `\r`, `\t` as such, the others as
+    /// `\u{1B}`.
     /// Backslashes are left alone: the aim is that nothing is interpreted, not a reversible encoding.
     /// Escaping twice changes nothing.
     public var terminalEscaped: String {
@@ -58,8 +58,7 @@ extension String {
             case 0x0A: out += "\\n"
             case 0x0D: out += "\\r"
             case 0x09: out += "\\t"
-            case 0x00..<0x20, 0x7F..<0xA0, 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069:
-                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            case let v where TerminalText.isControl(v): out += "\\u{" + String(v, radix: 16, uppercase: true) + "}"
             default: out.unicodeScalars.append(scalar)
             }
         }
@@ -68,6 +67,15 @@ extension String {
 }
 
 extension TerminalText {
+    /// Whether a terminal acts on the character: C0 controls, DEL, C1 controls (CSI, OSC…), the Unicode
+    /// line and paragraph separators, the bidirectional controls (Trojan Source).
+    static func isControl(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x00..<0x20, 0x7F..<0xA0, 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
+    }
+
     /// JSON text (from an encoder, which escapes C0 controls in strings) with the other characters a
     /// terminal acts on escaped as well: DEL, C1 controls, line and paragraph separators, bidirectional
     /// controls. They can only stand inside strings, where `\uXXXX` means the same character.
@@ -75,11 +83,11 @@ extension TerminalText {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x7F..<0xA0, 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069:
+            if scalar.value >= 0x20 && isControl(scalar.value) {
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+            } else {
+                out.unicodeScalars.append(scalar)
             }
         }
         return out
