@@ -40,7 +40,8 @@ done
 for t in "${targets[@]}"; do
     mkdir -p "$build/corpus/$t" "Fuzz/corpus/$t"
     echo "fuzz: $t for ${seconds} s"
-    ASAN_OPTIONS=detect_leaks=0 "$build/fuzz-$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    # SWIFT_BACKTRACE: libFuzzer reports the crash; the runtime's own backtracer would hold the pipe open.
+    SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$build/fuzz-$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -max_len=65536 -print_final_stats=1 -artifact_prefix="$build/crashes/$t-" \
         "$build/corpus/$t" "Fuzz/corpus/$t" 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==|SUMMARY|Fatal error|artifact_prefix|.*Test unit written)' || true
     if ls "$build/crashes/$t-"* >/dev/null 2>&1; then
