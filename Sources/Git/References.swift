@@ -77,3 +77,23 @@ extension Repository {
     /// The commit HEAD points at, nil on an unborn branch.
     public func headCommit() throws(GitError) -> ObjectID? { try reference("HEAD") }
 }
+
+extension Repository {
+    /// The commit a revision names, by git's rules (`git rev-parse REV^{commit}`): `HEAD~1`, a short or full
+    /// id, a branch, a tag (peeled to its commit), `central/main`. Nil when it names nothing, names
+    /// something that is not a commit, or is ambiguous.
+    public func commit(revision: String) throws(GitError) -> ObjectID? {
+        var object: OpaquePointer?
+        let rc = git_revparse_single(&object, pointer, revision)
+        let unknown = [GIT_ENOTFOUND, GIT_EAMBIGUOUS, GIT_EINVALIDSPEC, GIT_EPEEL].map(\.rawValue)
+        if unknown.contains(rc) { git_error_clear(); return nil }
+        try check(rc, "git_revparse_single")
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        let peeled = git_object_peel(&commit, object, GIT_OBJECT_COMMIT)
+        if unknown.contains(peeled) || peeled == GIT_EINVALID.rawValue { git_error_clear(); return nil }
+        try check(peeled, "git_object_peel")
+        defer { git_object_free(commit) }
+        return ObjectID(git_object_id(commit)!.pointee)
+    }
+}

@@ -17,9 +17,14 @@ struct GPMSyncCommand: AsyncParsableCommand {
 }
 
 extension GPMSyncCommand {
-    /// Before anything else: a daemon asked to stop in its first moments stops cleanly (exit 0).
+    /// Before anything else: a daemon asked to stop in its first moments stops cleanly (exit 0). Every
+    /// failure, of parsing or of a command, ends in the one error boundary.
     static func main() async {
         if CommandLine.arguments.dropFirst().first == "daemon" { EarlySignals.install() }
+        Network.endProcess = { failure in
+            emitError("gpmsync: \(ErrorBoundary.language(CommandLine.arguments) == .tr ? failure.tr : failure.en)")
+            Network.exitAbandoning(failure.exitCode.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -28,7 +33,7 @@ extension GPMSyncCommand {
                 try command.run()
             }
         } catch {
-            exit(withError: error)
+            ErrorBoundary.exit(error)
         }
     }
 }

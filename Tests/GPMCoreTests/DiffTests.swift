@@ -37,7 +37,7 @@ final class DiffTests: XCTestCase {
         let doc = try XCTUnwrap(diff.files.first { $0.path.hasSuffix(".md") })
         XCTAssertEqual(doc.fields, [CellChange(field: "status", old: "pilot", new: "ongoing")])
         XCTAssertEqual(doc.lines?.map { "\($0.kind.rawValue) \($0.line) \($0.text)" }, ["removed 7 B", "added 7 C"])
-        let text = diff.text()
+        let text = diff.text().description
         XCTAssertTrue(text.contains("~ TP|SYR|F|ALL  count: 10 → 12"), text)
         XCTAssertTrue(text.contains("~ status: pilot → ongoing"), text)
     }

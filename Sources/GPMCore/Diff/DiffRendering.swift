@@ -1,14 +1,18 @@
 extension SemanticDiff {
-    /// Plain text, one block per file: `+ key`, `- key`, `~ key: field old → new`.
-    public func text() -> String {
-        var out = ""
+    /// Plain text, one block per file: `+ key`, `- key`, `~ key: field old → new`. Every value is escaped
+    /// for the terminal (a cell may hold escape sequences or line breaks).
+    public func text() -> TerminalText {
+        var out: TerminalText = ""
         for f in files {
             out += "\(f.kind.rawValue) \(f.path)\n"
             for r in f.rows ?? [] {
                 switch r.kind {
-                case .added: out += "  + \(r.key)  " + r.cells.map { "\($0.field)=\($0.new ?? "")" }.joined(separator: " ") + "\n"
-                case .removed: out += "  - \(r.key)\n"
-                case .changed: out += "  ~ \(r.key)  " + r.cells.map { "\($0.field): \($0.old ?? "∅") → \($0.new ?? "∅")" }.joined(separator: "; ") + "\n"
+                case .added:
+                    out += "  + \(r.key)  " + .joined(r.cells.map { "\($0.field)=\($0.new ?? "")" }, separator: " ") + "\n"
+                case .removed:
+                    out += "  - \(r.key)\n"
+                case .changed:
+                    out += "  ~ \(r.key)  " + .joined(r.cells.map { "\($0.field): \($0.old ?? "∅") → \($0.new ?? "∅")" }, separator: "; ") + "\n"
                 }
             }
             for c in f.fields ?? [] { out += "  ~ \(c.field): \(c.old ?? "∅") → \(c.new ?? "∅")\n" }
@@ -100,9 +104,11 @@ extension SemanticDiff {
     }
 }
 
+/// The string as HTML text or attribute value; control characters are first written out as for a terminal
+/// (the page may well be read with `cat`).
 func escape(_ s: String) -> String {
     var out = ""
-    for ch in s {
+    for ch in s.terminalEscaped {
         switch ch {
         case "&": out += "&amp;"
         case "<": out += "&lt;"

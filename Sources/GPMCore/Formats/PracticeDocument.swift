@@ -38,15 +38,12 @@ public struct PracticeDocument: Sendable {
             frontMatterError = "the front matter is larger than 64 KiB"
             return
         }
-        // The YAML parser recurses per nesting level: refuse deep flow nesting before it sees the text.
-        var depth = 0, deepest = 0
-        for b in frontMatterText.utf8 {
-            if b == UInt8(ascii: "[") || b == UInt8(ascii: "{") { depth += 1; deepest = max(deepest, depth) }
-            else if b == UInt8(ascii: "]") || b == UInt8(ascii: "}") { depth -= 1 }
-        }
-        if deepest > Self.maximumDepth {
+        // Yams builds its nodes recursively, one stack frame per nesting level: 16 KiB of `- - - … x` overflow
+        // the stack. libyaml's own event parser keeps its state on the heap, so the nesting is measured with
+        // it first and Yams only sees text whose depth is known to be small.
+        if let problem = YAMLNesting.problem(frontMatterText, limit: Self.maximumDepth) {
             frontMatter = nil
-            frontMatterError = "the front matter is nested too deeply"
+            frontMatterError = problem
             return
         }
         do {

@@ -41,13 +41,14 @@ public struct Diagnostic: Codable, Sendable, Equatable {
     /// Whether the diagnostic is about personal data (such a file is never committed).
     public var isPersonalData: Bool { rule.hasPrefix("pii-") }
 
-    /// `file:line: severity rule: message`.
-    public func formatted(_ language: Language) -> String {
-        var location = path
-        if let line { location += ":\(line)" }
-        var text = "\(location): \(severity.rawValue) \(rule): "
+    /// `file:line: severity rule: message`, escaped for the terminal (the path, the field and the message
+    /// may carry what a file held).
+    public func formatted(_ language: Language) -> TerminalText {
+        var text: TerminalText = "\(path)"
+        if let line { text += ":\(line)" }
+        text += ": \(severity.rawValue) \(rule): "
         if let field { text += "[\(field)] " }
-        return text + message.text(language)
+        return text + "\(message.text(language))"
     }
 
     enum CodingKeys: String, CodingKey { case path, line, field, rule, severity, message }

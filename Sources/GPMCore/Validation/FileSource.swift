@@ -37,6 +37,20 @@ public struct DirectorySource: FileSource {
         return result.sorted { $0.path < $1.path }
     }
 
+    /// The file at `path`, or every file under it when it is a folder (`""` is the root); nil when nothing
+    /// is there.
+    public func entries(at path: String) -> [FileEntry]? {
+        var st = stat()
+        guard lstat(path.isEmpty ? root : root + "/" + path, &st) == 0 else { return nil }
+        if st.st_mode & S_IFMT == S_IFDIR {
+            if path.isEmpty { return files() }
+            var result: [FileEntry] = []
+            walk(path, into: &result)
+            return result.sorted { $0.path < $1.path }
+        }
+        return entry(at: path).map { [$0] } ?? []
+    }
+
     private func walk(_ relative: String, into result: inout [FileEntry]) {
         let dir = relative.isEmpty ? root : root + "/" + relative
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }

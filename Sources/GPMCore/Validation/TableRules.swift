@@ -484,8 +484,7 @@ struct TableRules {
                     out.append(Diagnostic(path: path, line: Int(rows.lines[r]), field: names[m], rule: "part-exceeds-total",
                                           message: Messages.partExceeds(names[m], total.name, v, totalValue, Int(rows.lines[a]))))
                 }
-                let (s, overflow) = sums[slot].addingReportingOverflow(v)
-                sums[slot] = overflow ? (v > 0 ? Int.max : Int.min) : s
+                sums[slot] = sums[slot].saturatingAdd(v)
                 largest[slot] = max(largest[slot], v)
             }
         }
@@ -549,9 +548,10 @@ struct OutlierRule {
                     if previous != KeyedRows.none, previous > 0 {
                         let change = (Double(v) - Double(previous)) / Double(previous)
                         if abs(change) > 0.5 {
+                            let percent = Int(saturating: (change * 100).rounded())
                             out.append(Diagnostic(path: path, line: line, field: names[m], rule: "outlier", severity: .warning,
-                                                  message: Messages.outlier(names[m], v, "\(previous) the period before (\(Int((change * 100).rounded()))%)",
-                                                                            "bir önceki dönem \(previous) (%\(Int((change * 100).rounded())))")))
+                                                  message: Messages.outlier(names[m], v, "\(previous) the period before (\(percent)%)",
+                                                                            "bir önceki dönem \(previous) (%\(percent))")))
                             continue
                         }
                     }
@@ -650,4 +650,6 @@ func isISODate(_ s: String) -> Bool {
     return (1...12).contains(m) && d >= 1 && d <= days[m - 1]
 }
 
-func formatBound(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+/// A schema bound as written: `0`, `2.5`, `1e+300` (a bound beyond 2^53 is not shown as an integer, which
+/// it may not be, nor converted to one, which would trap past `Int.max`).
+func formatBound(_ x: Double) -> String { x == x.rounded() && abs(x) < 9_007_199_254_740_992 ? String(Int(x)) : String(x) }

@@ -85,7 +85,7 @@ public struct DemoStory {
 
             """)
         let refused = try Committer.commit(karesi)
-        for d in refused.heldBack { say("   refused locally: " + d.formatted(.en)) }
+        for d in refused.heldBack { say("   refused locally: \(d.formatted(.en))") }
         say("   the file stays on the laptop, never in git history; Karesi fixes it:")
         try write(karesi, "municipalities/10-karesi/data/residents/2025Q3.csv", Self.residentsHeader + """
             TP,SYR,ALL,ALL,310,admin_register,,
@@ -126,7 +126,7 @@ public struct DemoStory {
         }
         let shown = try review.show(org: "34-kadikoy")
         say("   review show 34-kadikoy:")
-        say(indent(shown.diff.text()))
+        say(indent(shown.diff.text().description))
         let merged = try review.approve(org: "34-kadikoy", expectedTip: shown.tip.hex)
         say("   approved Kadıköy: main is now \(merged.short)")
         let karesiShown = try review.show(org: "10-karesi")

@@ -57,7 +57,7 @@ public enum Committer {
         let summary = diff.summary().isEmpty ? "local edits" : diff.summary()
         let org = repo.orgUnit ?? "gpm"
         var text = message.map { $0 + "\n\n" } ?? ""
-        text = (message == nil ? "\(org): \(summary)\n\n" : text) + diff.text()
+        text = (message == nil ? "\(org): \(summary)\n\n" : text) + diff.text().description
         let commit = try git.createCommit(tree: tree, parents: head.map { [$0] } ?? [], message: text,
                                           author: repo.signature(), updating: DataRepository.mainRef)
         return CommitOutcome(commit: commit, summary: summary, heldBack: heldBack, invalid: invalid)

@@ -5,12 +5,13 @@ import Git
 public enum Differ {
     public static func diff(_ repo: DataRepository, revisions: [String]) throws -> SemanticDiff {
         let git = repo.git
+        /// Any git revision (`HEAD~1`, a short hash, a tag, `central/main`); a branch of central by its own
+        /// name (`contrib/34-kadikoy`) as well.
         func tree(_ rev: String) throws -> ObjectID {
-            for name in [rev, "refs/heads/\(rev)", "refs/remotes/\(rev)", "refs/remotes/central/\(rev)"] {
-                if name.hasPrefix("refs/") || name == "HEAD", let id = try git.reference(name) { return try git.commit(id).tree }
+            for name in [rev, "refs/remotes/central/\(rev)"] {
+                if let id = try git.commit(revision: name) { return try git.commit(id).tree }
             }
-            if let id = ObjectID(hex: rev) { return try git.commit(id).tree }
-            throw GPMError(.usage, en: "unknown revision '\(rev)'", tr: "bilinmeyen sürüm '\(rev)'")
+            throw GPMError(.usage, en: "unknown revision '\(rev)'", tr: "bilinmeyen sürüm: '\(rev)'")
         }
         switch revisions.count {
         case 0:

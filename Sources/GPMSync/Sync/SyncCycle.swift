@@ -56,11 +56,9 @@ public enum SyncCycle {
                 report.heldBack = built.heldBack
                 guard let submission = built.submission, let org = repo.orgUnit, let url = repo.centralURL else { break }
                 do {
-                    let credentials = repo.credentials()
-                    let messages = try Trace.step("push") { try Network.withDeadline(repo.timeout) { deadline in
-                        try repo.git.push(url: url, refspecs: ["\(SubmissionBuilder.pendingRef):refs/heads/contrib/\(org)"],
-                                          options: TransferOptions(credentials: credentials, deadline: deadline, onMessage: onProgress))
-                    } }
+                    let messages = try Trace.step("push") {
+                        try Network.push(repo, url: url, refspecs: ["\(SubmissionBuilder.pendingRef):refs/heads/contrib/\(org)"], onMessage: onProgress)
+                    }
                     report.serverMessages = messages
                     try repo.git.setReference(SubmissionBuilder.contribRef(org), to: submission.commit, message: "sync: submitted")
                     try Trace.step("record submission") { try SubmissionBuilder.recordInHistory(repo, submission.commit) }
@@ -91,12 +89,7 @@ public enum SyncCycle {
     }
 
     private static func record(_ state: inout SyncState, _ failure: GPMError, _ repo: DataRepository) throws {
-        state.lastFailure = failure.en
-        switch failure.exitCode {
-        case .offline: state.lastFailureKind = "offline"; state.offlineAttempts += 1
-        case .invalid: state.lastFailureKind = "refused"
-        default: state.lastFailureKind = "error"
-        }
+        state.record(failure)
         try state.save(repo)
     }
 }

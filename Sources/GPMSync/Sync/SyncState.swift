@@ -15,6 +15,16 @@ public struct SyncState: Codable, Sendable {
 
     public init() {}
 
+    /// Notes a failed cycle: offline ones are counted for the daemon's backoff.
+    public mutating func record(_ failure: GPMError) {
+        lastFailure = failure.en
+        switch failure.exitCode {
+        case .offline: lastFailureKind = "offline"; offlineAttempts += 1
+        case .invalid: lastFailureKind = "refused"
+        default: lastFailureKind = "error"
+        }
+    }
+
     static func file(_ repo: DataRepository) -> String { repo.stateDirectory + "/state.json" }
 
     public static func load(_ repo: DataRepository) -> SyncState {

@@ -19,7 +19,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
-        let bench = Benchmarks(workspace: workspace, binary: binary) { print($0) }
+        let bench = Benchmarks(workspace: workspace, binary: binary) { emitLines($0) }
         if what == "all" || what == "generate" || !FileManager.default.fileExists(atPath: workspace + "/tree/datapackage.json") {
             _ = try bench.generate(municipalities: municipalities, months: months)
         }

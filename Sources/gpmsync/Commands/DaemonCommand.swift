@@ -15,11 +15,7 @@ struct DaemonCommand: AsyncParsableCommand {
 
     func run() async throws {
         let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        do {
-            let address = try http.map { text throws(GPMError) in try LoopbackAddress(parsing: text) }
-            try await Daemon.run(.init(root: options.root, binary: binary, http: address))
-        } catch let e as GPMError {
-            throw fail(e, options.language)
-        }
+        let address = try http.map { text throws(GPMError) in try LoopbackAddress(parsing: text) }
+        try await Daemon.run(.init(root: options.root, binary: binary, http: address))
     }
 }

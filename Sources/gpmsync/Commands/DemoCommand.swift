@@ -14,12 +14,10 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        do {
-            let end = try DemoStory(root: dir) { print($0) }.run()
-            print(String(format: "\n(demo finished in %.1f s)", Date().timeIntervalSince(started)))
-            guard end.mainHasKadikoy, end.karesiReceivedKadikoy, end.niluferSawRejection != nil, end.piiNeverCommitted, end.conflictResolved else {
-                throw ExitCode(1)
-            }
-        } catch let e as GPMError { throw fail(e, options.language) }
+        let end = try DemoStory(root: dir) { emitLines($0) }.run()
+        emit("\n(demo finished in \(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
+        guard end.mainHasKadikoy, end.karesiReceivedKadikoy, end.niluferSawRejection != nil, end.piiNeverCommitted, end.conflictResolved else {
+            throw ExitCode(1)
+        }
     }
 }

@@ -34,16 +34,10 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let absolute = { (p: String?) in p.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
-        do {
-            try CloneSetup.create(at: directory, orgUnit: orgUnit, centralURL: central, user: user,
-                                  credentials: Credentials(sshKeyFile: absolute(sshKey), tokenFile: absolute(tokenFile),
-                                                           username: user, knownHostsFile: absolute(knownHosts)))
-            print(options.language == .tr
-                  ? "\(directory): \(orgUnit) için veri deposu hazır"
-                  : "\(directory): data repository ready for \(orgUnit)")
-        } catch {
-            throw fail(error, options.language)
-        }
+        try CloneSetup.create(at: directory, orgUnit: orgUnit, centralURL: central, user: user,
+                              credentials: Credentials(sshKeyFile: absolute(sshKey), tokenFile: absolute(tokenFile),
+                                                       username: user, knownHostsFile: absolute(knownHosts)))
+        say(options.language, "\(directory): data repository ready for \(orgUnit)", "\(directory): \(orgUnit) belediyesinin veri deposu hazır")
     }
 }
 
@@ -65,12 +59,8 @@ struct CentralInitCommand: ParsableCommand {
     @OptionGroup var options: RepositoryOptions
 
     func run() throws {
-        do {
-            try CentralSetup.create(at: directory)
-            print(options.language == .tr ? "\(directory): merkez depo hazır" : "\(directory): central repository ready")
-        } catch {
-            throw fail(error, options.language)
-        }
+        try CentralSetup.create(at: directory)
+        say(options.language, "\(directory): central repository ready", "\(directory): merkez depo hazır")
     }
 }
 
@@ -95,9 +85,7 @@ struct CentralGrantCommand: ParsableCommand {
 
     func run() throws {
         guard let r = AccessList.Role(rawValue: role) else { throw ValidationError("--role must be municipality, reviewer or admin") }
-        do {
-            try CentralSetup.grant(central: central, user: user, role: r, orgUnit: orgUnit)
-            print(options.language == .tr ? "\(user): \(role)" : "\(user): \(role)")
-        } catch let e as GPMError { throw fail(e, options.language) }
+        try CentralSetup.grant(central: central, user: user, role: r, orgUnit: orgUnit)
+        emit("\(user): \(role)")
     }
 }

@@ -17,10 +17,8 @@ struct CentralOptions: ParsableArguments {
     func session(_ options: RepositoryOptions) throws -> (CentralSession, DataRepository?) {
         let clone = try? DataRepository(path: options.root)
         let location = central ?? clone?.centralURL ?? FileManager.default.currentDirectoryPath
-        do {
-            return (try CentralSession(location: location, credentials: clone?.credentials() ?? Credentials(),
-                                       timeout: clone?.timeout ?? .seconds(60)), clone)
-        } catch let e as GPMError { throw fail(e, options.language) }
+        return (try CentralSession(location: location, credentials: clone?.credentials() ?? Credentials(),
+                                   timeout: clone?.timeout ?? .seconds(60)), clone)
     }
 
     func actor(_ clone: DataRepository?) -> String? {
@@ -34,7 +32,7 @@ struct CentralProcessCommand: ParsableCommand {
         abstract: "Validate every new contribution, note it received or invalid, merge what policy auto-accepts.")
 
     @OptionGroup var central: CentralOptions
-    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @Option(help: "Output format: text or json.") var format: ReportFormat = .text
     @Option(help: "Seconds to wait for a run already in progress before leaving the work to it.") var wait: Int = 10
     @OptionGroup var options: RepositoryOptions
 
@@ -42,19 +40,18 @@ struct CentralProcessCommand: ParsableCommand {
         // The operator reads this run's log where the daemon's goes: journald priority lines on stderr.
         LoggingSystem.bootstrap { JournalLogHandler(label: $0) }
         let (session, _) = try central.session(options)
-        do {
-            guard let outcomes = try CentralProcess.run(session, wait: .seconds(max(0, wait))) else {
-                say(options.language, "another central process run is in progress; it will process the contributions",
-                    "başka bir central process çalışması sürüyor; katkıları o işleyecek")
-                return
-            }
-            if format != .text { try printJSON(outcomes); return }
-            if outcomes.isEmpty { say(options.language, "no new contributions", "yeni katkı yok") }
-            for o in outcomes {
-                say(options.language, "\(o.org) \(o.tip.prefix(10)): \(o.state.rawValue), \(o.errors) error(s), \(o.warnings) warning(s)\(o.merged ? ", merged into main" : "")",
-                    "\(o.org) \(o.tip.prefix(10)): \(o.state.rawValue), \(o.errors) hata, \(o.warnings) uyarı\(o.merged ? ", main ile birleştirildi" : "")")
-            }
-        } catch let e as GPMError { throw fail(e, options.language) }
+        guard let outcomes = try CentralProcess.run(session, wait: .seconds(max(0, wait))) else {
+            say(options.language, "another central process run is in progress; it will process the contributions",
+                "başka bir central process çalışması sürüyor; katkıları o işleyecek")
+            return
+        }
+        if format == .json { try printJSON(outcomes); return }
+        if outcomes.isEmpty { say(options.language, "no new contributions", "yeni katkı yok") }
+        for o in outcomes {
+            let merged: TerminalText = o.merged ? ", merged into main" : "", mergedTR: TerminalText = o.merged ? ", ana veriyle birleştirildi" : ""
+            say(options.language, "\(o.org) \(o.tip.prefix(10)): \(o.state.rawValue), \(o.errors) error(s), \(o.warnings) warning(s)\(merged)",
+                "\(o.org) \(o.tip.prefix(10)): \(o.state.rawValue), \(o.errors) hata, \(o.warnings) uyarı\(mergedTR)")
+        }
     }
 }
 
@@ -92,19 +89,17 @@ struct ReviewCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Contributions waiting for a decision.")
         @OptionGroup var central: CentralOptions
-        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+        @Option(help: "Output format: text or json.") var format: ReportFormat = .text
         @OptionGroup var options: RepositoryOptions
 
         func run() throws {
             let (session, clone) = try central.session(options)
-            do {
-                let pending = try Review(session: session, reviewer: central.actor(clone)).list()
-                if format != .text { try printJSON(pending); return }
-                if pending.isEmpty { say(options.language, "nothing waits for review", "incelemeyi bekleyen yok") }
-                for p in pending {
-                    print("\(p.org)  \(p.tip.prefix(10))  \(p.date)  \(p.state)  files \(p.files)  rows +\(p.rowsAdded) -\(p.rowsRemoved) ~\(p.rowsChanged)  errors \(p.errors)  warnings \(p.warnings)")
-                }
-            } catch let e as GPMError { throw fail(e, options.language) }
+            let pending = try Review(session: session, reviewer: central.actor(clone)).list()
+            if format == .json { try printJSON(pending); return }
+            if pending.isEmpty { say(options.language, "nothing waits for review", "incelemeyi bekleyen yok") }
+            for p in pending {
+                emit("\(p.org)  \(p.tip.prefix(10))  \(p.date)  \(p.state)  files \(p.files)  rows +\(p.rowsAdded) -\(p.rowsRemoved) ~\(p.rowsChanged)  errors \(p.errors)  warnings \(p.warnings)")
+            }
         }
     }
 
@@ -112,26 +107,24 @@ struct ReviewCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "The semantic diff of a contribution.")
         @Argument(help: "The org unit.") var org: String
         @OptionGroup var central: CentralOptions
-        @Option(help: "Output format: text, json or html.") var format: OutputFormat = .text
+        @Option(help: "Output format: text, json or html.") var format: DiffFormat = .text
         @OptionGroup var options: RepositoryOptions
 
         func run() throws {
             let (session, clone) = try central.session(options)
-            do {
-                let shown = try Review(session: session, reviewer: central.actor(clone)).show(org: org)
-                try ReviewCommand.remember("\(session.git.gitDirectory)#\(org)", tip: shown.tip.hex)
-                switch format {
-                case .text:
-                    print("contrib/\(org) \(shown.tip.hex)")
-                    print(shown.diff.text(), terminator: "")
-                    for d in shown.diagnostics { print(d.formatted(options.language)) }
-                case .json:
-                    struct Shown: Encodable { var org: String; var tip: String; var diff: SemanticDiff; var diagnostics: [Diagnostic] }
-                    try printJSON(Shown(org: org, tip: shown.tip.hex, diff: shown.diff, diagnostics: shown.diagnostics))
-                case .html:
-                    print(shown.diff.html(title: "Contribution of \(org) (\(shown.tip.short))"), terminator: "")
-                }
-            } catch let e as GPMError { throw fail(e, options.language) }
+            let shown = try Review(session: session, reviewer: central.actor(clone)).show(org: org)
+            try ReviewCommand.remember("\(session.git.gitDirectory)#\(org)", tip: shown.tip.hex)
+            switch format {
+            case .text:
+                emit("contrib/\(org) \(shown.tip.hex)")
+                emit(shown.diff.text(), terminator: "")
+                for d in shown.diagnostics { emit(d.formatted(options.language)) }
+            case .json:
+                struct Shown: Encodable { var org: String; var tip: String; var diff: SemanticDiff; var diagnostics: [Diagnostic] }
+                try printJSON(Shown(org: org, tip: shown.tip.hex, diff: shown.diff, diagnostics: shown.diagnostics))
+            case .html:
+                emitHTML(shown.diff.html(title: "Contribution of \(org) (\(shown.tip.short))"))
+            }
         }
     }
 
@@ -144,11 +137,9 @@ struct ReviewCommand: ParsableCommand {
 
         func run() throws {
             let (session, clone) = try central.session(options)
-            do {
-                let expected = try ReviewCommand.reviewedTip(tip, org: org, session: session)
-                let merged = try Review(session: session, reviewer: central.actor(clone)).approve(org: org, expectedTip: expected)
-                say(options.language, "approved \(org): main is now \(merged.short)", "\(org) onaylandı: main artık \(merged.short)")
-            } catch let e as GPMError { throw fail(e, options.language) }
+            let expected = try ReviewCommand.reviewedTip(tip, org: org, session: session)
+            let merged = try Review(session: session, reviewer: central.actor(clone)).approve(org: org, expectedTip: expected)
+            say(options.language, "approved \(org): main is now \(merged.short)", "\(org) belediyesinin katkısı onaylandı: ana veri artık \(merged.short)")
         }
     }
 
@@ -177,9 +168,7 @@ struct ReviewCommand: ParsableCommand {
 
 func sendBack(_ state: ReviewNote.State, org: String, reason: String, tip: String?, central: CentralOptions, options: RepositoryOptions) throws {
     let (session, clone) = try central.session(options)
-    do {
-        let expected = try ReviewCommand.reviewedTip(tip, org: org, session: session)
-        try Review(session: session, reviewer: central.actor(clone)).sendBack(org: org, state: state, reason: reason, expectedTip: expected)
-        say(options.language, "\(org): \(state.rawValue) — \(reason)", "\(org): \(state.rawValue) — \(reason)")
-    } catch let e as GPMError { throw fail(e, options.language) }
+    let expected = try ReviewCommand.reviewedTip(tip, org: org, session: session)
+    try Review(session: session, reviewer: central.actor(clone)).sendBack(org: org, state: state, reason: reason, expectedTip: expected)
+    say(options.language, "\(org): \(state.rawValue) — \(reason)", "\(org): \(state.rawValue) — \(reason)")
 }

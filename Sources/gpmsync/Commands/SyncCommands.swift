@@ -3,15 +3,9 @@ import Foundation
 import GPMCore
 import GPMSync
 
-/// Opens the clone named by the options, turning failures into the SPEC's exit codes.
+/// Opens the clone named by the options.
 func openClone(_ options: RepositoryOptions) throws -> DataRepository {
-    do { return try DataRepository(path: options.root) } catch { throw fail(error, options.language) }
-}
-
-func say(_ language: Language, _ en: String, _ tr: String) { print(language == .tr ? tr : en) }
-
-func printDiagnostics(_ diagnostics: [Diagnostic], _ language: Language) {
-    for d in diagnostics { print("  " + d.formatted(language)) }
+    try DataRepository(path: options.root)
 }
 
 /// What a commit recorded and what it left out, as `commit` and `sync` both tell it.
@@ -36,18 +30,14 @@ struct CommitCommand: ParsableCommand {
     func run() throws {
         let repo = try openClone(options)
         let lang = options.language
-        do {
-            let outcome = try Locks.withExclusive(repo) { try Committer.commit(repo, message: message) }
-            if outcome.commit == nil { say(lang, "nothing to record", "kaydedilecek değişiklik yok") }
-            printCommit(outcome, lang)
-            if !outcome.invalid.isEmpty {
-                say(lang, "recorded locally but held back from submission until fixed:", "yerelde kaydedildi, düzeltilene kadar gönderilmeyecek:")
-                printDiagnostics(outcome.invalid, lang)
-            }
-            if !outcome.heldBack.isEmpty || !outcome.invalid.isEmpty { throw ExitCode(1) }
-        } catch let e as GPMError {
-            throw fail(e, lang)
+        let outcome = try Locks.withExclusive(repo) { try Committer.commit(repo, message: message) }
+        if outcome.commit == nil { say(lang, "nothing to record", "kaydedilecek değişiklik yok") }
+        printCommit(outcome, lang)
+        if !outcome.invalid.isEmpty {
+            say(lang, "recorded locally but held back from submission until fixed:", "yerelde kaydedildi, düzeltilene kadar gönderilmeyecek:")
+            printDiagnostics(outcome.invalid, lang)
         }
+        if !outcome.heldBack.isEmpty || !outcome.invalid.isEmpty { throw ExitCode(1) }
     }
 }
 
@@ -68,23 +58,18 @@ struct SyncCommand: ParsableCommand {
     func run() throws {
         let repo = try openClone(options)
         let lang = options.language
-        let report: SyncReport
-        do {
-            let quiet = settledFor.map { Duration.milliseconds(Int(min(max($0.isNaN ? 0 : $0, 0), 86_400) * 1000)) }
-            report = try SyncCycle.run(repo, message: message, settledFor: quiet)
-        } catch let e as GPMError {
-            throw fail(e, lang)
-        }
+        let quiet = settledFor.map { Duration.milliseconds(Int(min(max($0.isNaN ? 0 : $0, 0), 86_400) * 1000)) }
+        let report = try SyncCycle.run(repo, message: message, settledFor: quiet)
         if let committed = report.committed { printCommit(committed, lang) }
         if !report.received.isEmpty {
             say(lang, "received from central:", "merkezden gelenler:")
-            print(report.received.text(), terminator: "")
+            emit(report.received.text(), terminator: "")
         }
         for c in report.newConflicts {
             say(lang, "conflict in \(c.path) \(c.key) \(c.field): kept local '\(c.local ?? "∅")', central has '\(c.central ?? "∅")'",
                 "çakışma \(c.path) \(c.key) \(c.field): yerel '\(c.local ?? "∅")' korundu, merkezde '\(c.central ?? "∅")'")
         }
-        for line in report.serverMessages { print("central: \(line)") }
+        for line in report.serverMessages { emit("central: \(line)") }
         if let s = report.submitted {
             say(lang, "submitted \(s.commit.short) to contrib/\(repo.orgUnit ?? ""): \(s.diff.summary())",
                 "gönderildi \(s.commit.short) → contrib/\(repo.orgUnit ?? ""): \(s.diff.summary())")
@@ -93,7 +78,7 @@ struct SyncCommand: ParsableCommand {
             say(lang, "held back from submission until fixed:", "düzeltilene kadar gönderilmeyen dosyalar:")
             printDiagnostics(report.heldBack, lang)
         }
-        if let failure = report.failure { throw fail(failure, lang) }
+        if let failure = report.failure { throw failure }
         if let code = report.exitCode { throw ExitCode(code.rawValue) }
         if report.submitted == nil && report.failure == nil { say(lang, "up to date", "güncel") }
     }
@@ -105,16 +90,15 @@ struct StatusCommand: ParsableCommand {
         abstract: "Sync state, outbox, last sync, conflicts, review outcomes, invalid files.")
 
     @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    var format: ReportFormat = .text
 
     @OptionGroup var options: RepositoryOptions
 
     func run() throws {
         let repo = try openClone(options)
         let lang = options.language
-        let status: StatusReport
-        do { status = try StatusReport.build(repo) } catch let e as GPMError { throw fail(e, lang) }
-        if format != .text { try printJSON(status); return }
+        let status = try StatusReport.build(repo)
+        if format == .json { try printJSON(status); return }
         let states: [StatusReport.State: String] = [.synced: "eşitlendi", .pending: "bekliyor", .offline: "çevrimdışı", .error: "hata", .conflict: "çakışma"]
         say(lang, "state: \(status.state.rawValue)", "durum: \(states[status.state]!)")
         for w in status.warnings { say(lang, "warning: \(w.en)", "uyarı: \(w.tr)") }
@@ -126,12 +110,12 @@ struct StatusCommand: ParsableCommand {
         }
         let o = status.outbox
         say(lang, "outbox: \(o.commits) commit(s), \(o.files.count) file(s), rows +\(o.rowsAdded) -\(o.rowsRemoved) ~\(o.rowsChanged)",
-            "giden kutusu: \(o.commits) işleme, \(o.files.count) dosya, satır +\(o.rowsAdded) -\(o.rowsRemoved) ~\(o.rowsChanged)")
+            "giden kutusu: \(o.commits) kayıt, \(o.files.count) dosya, satır +\(o.rowsAdded) -\(o.rowsRemoved) ~\(o.rowsChanged)")
         for c in status.conflicts {
             say(lang, "conflict: \(c.path) \(c.key) \(c.field)", "çakışma: \(c.path) \(c.key) \(c.field)")
         }
         for s in status.submissions {
-            var line = "\(String(s.commit.prefix(10))) \(s.state)"
+            var line: TerminalText = "\(String(s.commit.prefix(10))) \(s.state)"
             if let r = s.reviewer { line += " (\(r))" }
             if let reason = s.reason { line += ": \(reason)" }
             say(lang, "submission \(line) — \(s.summary)", "gönderim \(line) — \(s.summary)")
@@ -147,21 +131,21 @@ struct ConflictsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "conflicts", abstract: "List the recorded conflicts.")
 
     @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    var format: ReportFormat = .text
 
     @OptionGroup var options: RepositoryOptions
 
     func run() throws {
         let repo = try openClone(options)
         let conflicts = ConflictStore(repository: repo).load()
-        if format != .text { try printJSON(conflicts); return }
+        if format == .json { try printJSON(conflicts); return }
         let lang = options.language
         if conflicts.isEmpty { say(lang, "no conflicts", "çakışma yok"); return }
         for c in conflicts {
             let target = c.field.isEmpty ? c.key : "\(c.key)/\(c.field)"
-            print("\(c.path) \(target)")
+            emit("\(c.path) \(target)")
             say(lang, "  ancestor: \(c.ancestor ?? "∅")\n  local:    \(c.local ?? "∅")\n  central:  \(c.central ?? "∅")",
-                "  ortak ata: \(c.ancestor ?? "∅")\n  yerel:     \(c.local ?? "∅")\n  merkez:    \(c.central ?? "∅")")
+                "  önceki değer: \(c.ancestor ?? "∅")\n  yerel:        \(c.local ?? "∅")\n  merkez:       \(c.central ?? "∅")")
         }
         throw ExitCode(4)
     }
@@ -194,10 +178,8 @@ struct ResolveCommand: ParsableCommand {
             guard parts.count == 2 else { throw ValidationError("--value needs KEY=VALUE") }
             choice = .value(key: String(parts[0]), value: String(parts[1]))
         }
-        do {
-            let n = try Resolution.resolve(repo, path: path, choice: choice)
-            say(options.language, "resolved \(n) conflict(s) in \(path)", "\(path) içinde \(n) çakışma çözüldü")
-        } catch let e as GPMError { throw fail(e, options.language) }
+        let n = try Resolution.resolve(repo, path: path, choice: choice)
+        say(options.language, "resolved \(n) conflict(s) in \(path)", "\(path) dosyasında \(n) çakışma çözüldü")
     }
 }
 
@@ -207,22 +189,21 @@ struct DiffCommand: ParsableCommand {
         abstract: "The semantic diff: records and cells, front-matter fields, document text.",
         discussion: "No revision: the working tree against HEAD. One: that revision against the working tree's HEAD. Two: the first against the second.")
 
-    @Argument(help: "Revisions (commit ids or refs such as main, central/main, contrib/34-kadikoy).")
+    @Argument(help: "Revisions: any git revision (HEAD~1, a short hash, a tag, central/main, contrib/34-kadikoy).")
     var revisions: [String] = []
 
     @Option(help: "Output format: text, json or html.")
-    var format: OutputFormat = .text
+    var format: DiffFormat = .text
 
     @OptionGroup var options: RepositoryOptions
 
     func run() throws {
         let repo = try openClone(options)
-        let diff: SemanticDiff
-        do { diff = try Differ.diff(repo, revisions: revisions) } catch let e as GPMError { throw fail(e, options.language) }
+        let diff = try Differ.diff(repo, revisions: revisions)
         switch format {
-        case .text: print(diff.text(), terminator: "")
+        case .text: emit(diff.text(), terminator: "")
         case .json: try printJSON(diff)
-        case .html: print(diff.html(title: "gpmsync diff \(revisions.joined(separator: " "))"), terminator: "")
+        case .html: emitHTML(diff.html(title: "gpmsync diff \(revisions.joined(separator: " "))"))
         }
     }
 }

@@ -6,44 +6,53 @@ import GPMSync
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Validate the working tree (or the given files); exit 1 on any error.")
+        abstract: "Validate the working tree (or the given files and folders); exit 1 on any error.")
 
-    @Argument(help: "Files to validate (default: the whole repository).")
+    @Argument(help: "Files or folders to validate (default: the whole repository).")
     var paths: [String] = []
 
     @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    var format: ReportFormat = .text
 
     @OptionGroup var options: RepositoryOptions
 
     func run() throws {
         let root = options.root
-        var validator = Validator(source: DirectorySource(root: root))
+        let source = DirectorySource(root: root)
+        var validator = Validator(source: source)
         if let repo = try? DataRepository(path: root) { validator.conflicts = ConflictStore(repository: repo).counts() }
-        let diagnostics: [Diagnostic]
-        if paths.isEmpty {
-            diagnostics = validator.validateAll()
-        } else {
-            let cwd = FileManager.default.currentDirectoryPath
-            let relative = paths.map { p -> String in
-                let abs = p.hasPrefix("/") ? p : cwd + "/" + p
-                let std = URL(fileURLWithPath: abs).standardizedFileURL.path
-                return std.hasPrefix(root + "/") ? String(std.dropFirst(root.count + 1)) : p
-            }
-            diagnostics = validator.validate(paths: relative)
-        }
+        let diagnostics = paths.isEmpty ? validator.validateAll() : validator.validate(entries: try entries(source))
         let report = ValidationReport(diagnostics)
         switch format {
-        case .json, .html:
+        case .json:
             try printJSON(report)
         case .text:
             let lang = options.language
-            for d in diagnostics { print(d.formatted(lang)) }
-            print(lang == .tr
-                  ? "\(report.errors) hata, \(report.warnings) uyarı"
-                  : "\(report.errors) error(s), \(report.warnings) warning(s)")
+            for d in diagnostics { emit(d.formatted(lang)) }
+            say(lang, "\(report.errors) error(s), \(report.warnings) warning(s)", "\(report.errors) hata, \(report.warnings) uyarı")
         }
         if !report.ok { throw ExitCode(1) }
+    }
+
+    /// The files the arguments name: a file, or every file under a folder. A path that does not exist, or
+    /// lies outside the repository, is a usage error: validating nothing must not look like success.
+    func entries(_ source: DirectorySource) throws -> [FileEntry] {
+        let cwd = FileManager.default.currentDirectoryPath
+        var result: [FileEntry] = []
+        for p in paths {
+            let absolute = URL(fileURLWithPath: p.hasPrefix("/") ? p : cwd + "/" + p).standardizedFileURL.path
+            let relative: String
+            if absolute == source.root { relative = "" }
+            else if absolute.hasPrefix(source.root + "/") { relative = String(absolute.dropFirst(source.root.count + 1)) }
+            else {
+                throw GPMError(.usage, en: "\(p) is outside the repository \(source.root)", tr: "\(p), \(source.root) deposunun dışında")
+            }
+            guard let found = source.entries(at: relative) else {
+                throw GPMError(.usage, en: "\(p) does not exist", tr: "\(p) yolu yok")
+            }
+            result += found
+        }
+        return result
     }
 }
 
@@ -62,15 +71,11 @@ struct PreCommitHook: ParsableCommand {
     @OptionGroup var options: RepositoryOptions
 
     func run() throws {
-        do {
-            let repo = try DataRepository(path: options.root)
-            let diagnostics = try StagedValidation.run(repo)
-            let lang = options.language
-            for d in diagnostics { FileHandle.standardError.write(Data((d.formatted(lang) + "\n").utf8)) }
-            if diagnostics.contains(where: \.isError) { throw ExitCode(1) }
-        } catch let e as GPMError {
-            throw fail(e, options.language)
-        }
+        let repo = try DataRepository(path: options.root)
+        let diagnostics = try StagedValidation.run(repo)
+        let lang = options.language
+        for d in diagnostics { emitError(d.formatted(lang)) }
+        if diagnostics.contains(where: \.isError) { throw ExitCode(1) }
     }
 }
 
@@ -82,7 +87,10 @@ struct PreReceiveHook: ParsableCommand {
     func run() throws {
         let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         if let refusal = PreReceive.runHook(input: input, environment: ProcessInfo.processInfo.environment) {
-            FileHandle.standardError.write(Data("gpmsync: \(refusal)\n".utf8))
+            // The pusher's git prints these lines on their terminal: each is escaped.
+            for line in refusal.split(separator: "\n", omittingEmptySubsequences: false) {
+                emitError("gpmsync: \(String(line))")
+            }
             throw ExitCode(1)
         }
     }

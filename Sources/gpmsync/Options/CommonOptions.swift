@@ -9,11 +9,9 @@ struct RepositoryOptions: ParsableArguments {
     var repo: String?
 
     @Option(name: .long, help: "Message language: en or tr (default: from LANG).")
-    var lang: String?
+    var lang: Language?
 
-    var language: Language {
-        lang.flatMap(Language.init(rawValue:)) ?? Language.fromEnvironment(ProcessInfo.processInfo.environment)
-    }
+    var language: Language { lang ?? Language.fromEnvironment(ProcessInfo.processInfo.environment) }
 
     /// The repository root: `--repo`, else the nearest folder upwards that holds `.git`.
     var root: String {
@@ -27,19 +25,14 @@ struct RepositoryOptions: ParsableArguments {
     }
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+extension Language: ExpressibleByArgument {}
+
+/// `--format` of the commands that print a report: text for people, JSON for programs.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// `--format` of the commands that show a semantic diff, which also has a page of its own.
+enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, html
-}
-
-/// Prints a failure in the user's language and exits with the SPEC's code.
-func fail(_ error: GPMError, _ language: Language) -> ExitCode {
-    FileHandle.standardError.write(Data("gpmsync: \(language == .tr ? error.tr : error.en)\n".utf8))
-    return ExitCode(error.exitCode.rawValue)
-}
-
-func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    FileHandle.standardOutput.write(try encoder.encode(value))
-    FileHandle.standardOutput.write(Data("\n".utf8))
 }
