@@ -1,10 +1,6 @@
-// Fuzz target: the entries of a pushed tree, as the central's door reads them (name bytes, mode, size).
-//
-// FOR THE LEAD: the door's checker of tree entries (names without `/`, `..`, control characters or case
-// variants; modes 100644/040000 only; sizes up to 10 MiB) is being written on the central side. When it
-// lands, call it from `checkPushedEntries` below; it must take the decoded entries and never trap. Until
-// then this target exercises what the door builds on in the core: the classification of every joined path,
-// validation of the entries' bytes at those paths, and the terminal rendering of hostile names.
+// Fuzz target: the entries of a pushed tree, as the central's door reads them (name bytes, mode, size):
+// the door's own rules (`TreeEntryRules`, what `IncomingHistory` applies to every new tree object), then
+// validation of the accepted files' bytes at the paths they would have.
 @testable import GPMCore
 
 struct PushedEntry {
@@ -37,12 +33,16 @@ func decodeEntries(_ bytes: [UInt8]) -> [PushedEntry] {
 
 func checkPushedEntries(_ entries: [PushedEntry]) {
     var files: [String: [UInt8]] = [:]
-    for e in entries {
-        let name = String(decoding: e.name, as: UTF8.self)
-        _ = name.terminalEscaped
-        for path in ["municipalities/34-kadikoy/\(name)", "municipalities/34-kadikoy/data/residents/\(name)", name] {
+    let checked = TreeEntryRules.check(entries.map { ($0.name, $0.mode) })
+    for (e, verdict) in zip(entries, checked) {
+        _ = TreeEntryRules.sizeProblem(e.size, where: "here", placeTR: "burada")
+        // Only what the door lets through reaches validation, as on the server.
+        guard case .success(let kind) = verdict.result else { continue }
+        precondition(!verdict.name.contains("/") && verdict.name != ".." && verdict.name != ".", "the door let \(verdict.name) through")
+        guard kind == .file else { continue }
+        for path in ["municipalities/34-kadikoy/\(verdict.name)", "municipalities/34-kadikoy/data/residents/\(verdict.name)", verdict.name] {
             _ = RepositoryPath(path)
-            if e.mode == 0o100644 { files[path] = e.content }
+            files[path] = e.content
         }
     }
     validate(files)

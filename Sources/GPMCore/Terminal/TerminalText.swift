@@ -69,7 +69,7 @@ extension String {
 extension TerminalText {
     /// Whether a terminal acts on the character: C0 controls, DEL, C1 controls (CSI, OSC…), the Unicode
     /// line and paragraph separators, the bidirectional controls (Trojan Source).
-    static func isControl(_ v: UInt32) -> Bool {
+    public static func isControl(_ v: UInt32) -> Bool {
         switch v {
         case 0x00..<0x20, 0x7F..<0xA0, 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
         default: return false

@@ -101,26 +101,16 @@ public struct IncomingHistory {
         let parentEntries: [[[UInt8]: RawTreeEntry]] = parents.map { p in
             Dictionary(((try? git.rawTreeEntries(p)) ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         }
-        var folded: Set<String> = []
-        for entry in entries {
-            guard let name = checkedName(entry.name, in: prefix) else { continue }
-            let path = prefix + name
-            if !folded.insert(name.lowercased()).inserted {
-                problem(path, "path-not-allowed", en: "another entry of this folder has the same name in other letter case",
-                        tr: "bu klasörde aynı adı başka harf büyüklüğüyle taşıyan bir girdi daha var")
-                continue
-            }
+        let checked = TreeEntryRules.check(entries.map { ($0.name, $0.mode) })
+        for (entry, verdict) in zip(entries, checked) {
+            let path = prefix + verdict.name
             let expected: ObjectKind
-            switch entry.mode {
-            case 0o100644: expected = .blob
-            case 0o40000: expected = .tree
-            case 0o120000:
-                problem(path, "symlink", en: "symbolic links are not allowed", tr: "sembolik bağlara izin verilmez")
+            switch verdict.result {
+            case .failure(let p):
+                problem(path, p.rule, en: p.message.en, tr: p.message.tr)
                 continue
-            default:
-                problem(path, "file-mode", en: "mode \(String(entry.mode, radix: 8)) is not allowed (only 100644 files and 040000 folders)",
-                        tr: "\(String(entry.mode, radix: 8)) kipine izin verilmez (yalnızca 100644 dosyalar ve 040000 klasörler)")
-                continue
+            case .success(let kind):
+                expected = kind == .file ? .blob : .tree
             }
             // Unchanged against a parent: it was checked when that parent arrived.
             if parentEntries.contains(where: { $0[entry.name] == entry }) { continue }
@@ -144,31 +134,6 @@ public struct IncomingHistory {
         }
     }
 
-    /// The entry's name as text, or nil (with a diagnostic) when git could store it but a data repository
-    /// may not hold it: not UTF-8, empty, `.`, `..`, `.git`, a `/` inside, a control character.
-    private mutating func checkedName(_ bytes: [UInt8], in prefix: String) -> String? {
-        guard let name = String(validating: bytes, as: UTF8.self) else {
-            problem(prefix + Self.shown(String(decoding: bytes, as: UTF8.self)), "path-not-allowed",
-                    en: "the name is not valid UTF-8", tr: "ad geçerli UTF-8 değil")
-            return nil
-        }
-        let shown = prefix + Self.shown(name)
-        if name.isEmpty || name == "." || name == ".." || name.lowercased() == ".git" {
-            problem(shown, "path-not-allowed", en: "'\(Self.shown(name))' is not allowed as a name",
-                    tr: "'\(Self.shown(name))' ad olarak kullanılamaz")
-            return nil
-        }
-        if name.utf8.contains(UInt8(ascii: "/")) || name.utf8.contains(UInt8(ascii: "\\")) {
-            problem(shown, "path-not-allowed", en: "a name may not contain '/' or '\\'", tr: "ad '/' veya '\\' içeremez")
-            return nil
-        }
-        if name.unicodeScalars.contains(where: Self.isControl) {
-            problem(shown, "path-not-allowed", en: "the name contains a control character", tr: "ad bir denetim karakteri içeriyor")
-            return nil
-        }
-        return name
-    }
-
     /// Sizes, personal data, and (when asked) the rules of each new blob's path, in the commit's own tree.
     private mutating func checkContent(of commit: CommitInfo, newBlobs: [(path: String, size: Int)]) {
         guard !newBlobs.isEmpty, let source = try? TreeSource(repository: git, tree: commit.tree) else { return }
@@ -182,10 +147,8 @@ public struct IncomingHistory {
         validator.checkOutliers = false
         var found: [Diagnostic] = []
         for (path, size) in newBlobs {
-            if size > Validator.maximumFileSize {
-                found.append(Diagnostic(path: path, rule: "file-too-large", message: Message(
-                    en: "\(size) bytes in commit \(commit.id.short); files may not exceed 10 MiB",
-                    tr: "\(commit.id.short) kaydında \(size) bayt; dosyalar 10 MiB sınırını aşamaz")))
+            if let p = TreeEntryRules.sizeProblem(size, where: "in commit \(commit.id.short)", placeTR: "\(commit.id.short) kaydında") {
+                found.append(Diagnostic(path: path, rule: p.rule, message: p.message))
                 continue
             }
             if case .structureOnly = rules { continue }
@@ -200,11 +163,5 @@ public struct IncomingHistory {
             d.message = Message(en: d.message.en + " (commit \(commit.id.short))", tr: d.message.tr + " (\(commit.id.short) kaydı)")
             diagnostics.append(d)
         }
-    }
-
-    // TODO(merge): replace with the core's terminal escaping once it lands.
-    static func isControl(_ s: Unicode.Scalar) -> Bool { s.value < 0x20 || (s.value >= 0x7F && s.value < 0xA0) }
-    static func shown(_ name: String) -> String {
-        name.unicodeScalars.map { isControl($0) ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
     }
 }
