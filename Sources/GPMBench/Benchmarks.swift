@@ -147,7 +147,7 @@ public struct Benchmarks {
         let served = try Served(workspace: workspace, tree: tree, binary: binary, users: [], autoAccept: true)
         served.stop()
         let repo = try Repository.open(served.central)
-        let main = try repo.reference("refs/heads/main")!
+        let main = try repo.reference(Refs.main)!
         let base = try repo.treeEntries(try repo.commit(main).tree)
         let orgs = Array(Set(base.keys.compactMap { RepositoryPath($0).orgUnit })).sorted().prefix(contributions)
         for org in orgs {
@@ -161,7 +161,7 @@ public struct Benchmarks {
             }
             let c = try repo.createCommit(tree: try repo.writeTree(tree), parents: [main], message: "\(org): 4 files\n",
                                           author: Signature(name: "bench", email: "bench@example.invalid"))
-            try repo.setReference("refs/heads/contrib/\(org)", to: c, message: "bench")
+            try repo.setReference(Refs.contrib(org), to: c, message: "bench")
         }
         let cliCopy = workspace + "/central-cli.git"
         try? FileManager.default.removeItem(atPath: cliCopy)

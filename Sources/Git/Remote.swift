@@ -240,8 +240,11 @@ extension Repository {
             let messages = context.serverMessages.filter { !$0.hasPrefix("Total") && !$0.hasPrefix("Counting") }
             var text = "\(first.reference): \(first.reason)"
             if !messages.isEmpty { text += "\n" + messages.joined(separator: "\n") }
-            throw GitError(code: first.reason.contains("non-fast-forward") || first.reason.contains("fetch first")
-                            ? .nonFastForward : .pushRejected,
+            // "failed to update ref" / "failed to lock": another push moved or held the ref between this
+            // push's check and its update (receive-pack compares the old value under the lock). Like a
+            // non-fast-forward, it is settled by fetching, merging and pushing again, not a refusal.
+            let moved = ["non-fast-forward", "fetch first", "failed to update ref", "failed to lock", "cannot lock ref"]
+            throw GitError(code: moved.contains(where: first.reason.contains) ? .nonFastForward : .pushRejected,
                            message: text, function: "git_remote_push")
         }
         return context.serverMessages

@@ -31,6 +31,24 @@ public enum RepositoryPath: Equatable, Sendable {
         }
     }
 
+    /// The path this location names, relative to the repository root (nil for `.notAllowed`): the one
+    /// place paths of the layout are assembled, as `init` is the one place they are read.
+    public var path: String? {
+        switch self {
+        case .dataPackage: return "datapackage.json"
+        case .access: return "access.csv"
+        case .readme: return "README.md"
+        case .codeList(let name): return "codelists/\(name).csv"
+        case .profile(let org): return Self.folder(of: org) + "/profile.yaml"
+        case .record(let org, let dataset, let period): return Self.folder(of: org) + "/data/\(dataset)/\(period).csv"
+        case .practice(let org, let id): return Self.folder(of: org) + "/practices/\(id).md"
+        case .notAllowed: return nil
+        }
+    }
+
+    /// A municipality's own folder: everything under it is that municipality's alone.
+    public static func folder(of org: String) -> String { "municipalities/" + org }
+
     /// The municipality that owns the path; nil for GPM-owned files.
     public var orgUnit: String? {
         switch self {

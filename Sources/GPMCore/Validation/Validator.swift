@@ -150,7 +150,7 @@ public struct Validator: Sendable {
         var p = period
         for _ in 0..<12 {
             p = p.previous
-            let path = "municipalities/\(org)/data/\(dataset.name)/\(p).csv"
+            let path = RepositoryPath.record(orgUnit: org, dataset: dataset.name, period: "\(p)").path!
             if let table = readTables.table(path) { result.append(table); continue }
             if readTables.isAbsent(path) { result.append(nil); continue }
             guard let bytes = source.bytes(at: path) else {

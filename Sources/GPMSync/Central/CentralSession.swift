@@ -53,14 +53,14 @@ public final class CentralSession {
         let creds = credentials
         do {
             try Network.withDeadline(timeout) { [git] deadline in
-                try git.fetch(url: url, refspecs: ["+refs/heads/*:refs/heads/*", "+\(ReviewNote.ref):\(ReviewNote.ref)"],
+                try git.fetch(url: url, refspecs: ["+refs/heads/*:refs/heads/*", "+\(Refs.reviewNotes):\(Refs.reviewNotes)"],
                               options: TransferOptions(credentials: creds, deadline: deadline, prune: true))
             }
         } catch let e as GitError {
             throw GPMError.from(e, doing: "fetch", whatTR: "çekme")
         }
-        fetchedMain = try git.reference(DataRepository.mainRef)
-        fetchedNotes = try git.reference(ReviewNote.ref)
+        fetchedMain = try git.reference(Refs.main)
+        fetchedNotes = try git.reference(Refs.reviewNotes)
     }
 
     /// Pushes `main` and the notes back when they moved (no-op for a local repository). The server refuses
@@ -68,8 +68,8 @@ public final class CentralSession {
     public func publish() throws {
         guard let url else { return }
         var specs: [String] = []
-        if try git.reference(DataRepository.mainRef) != fetchedMain { specs.append("\(DataRepository.mainRef):\(DataRepository.mainRef)") }
-        if try git.reference(ReviewNote.ref) != fetchedNotes { specs.append("\(ReviewNote.ref):\(ReviewNote.ref)") }
+        if try git.reference(Refs.main) != fetchedMain { specs.append("\(Refs.main):\(Refs.main)") }
+        if try git.reference(Refs.reviewNotes) != fetchedNotes { specs.append("\(Refs.reviewNotes):\(Refs.reviewNotes)") }
         guard !specs.isEmpty else { return }
         let creds = credentials
         do {
@@ -79,11 +79,11 @@ public final class CentralSession {
         } catch let e as GitError {
             throw GPMError.from(e, doing: "publish", whatTR: "yayımlama")
         }
-        fetchedMain = try git.reference(DataRepository.mainRef)
-        fetchedNotes = try git.reference(ReviewNote.ref)
+        fetchedMain = try git.reference(Refs.main)
+        fetchedNotes = try git.reference(Refs.reviewNotes)
     }
 
-    public var main: ObjectID? { try? git.reference(DataRepository.mainRef) }
+    public var main: ObjectID? { try? git.reference(Refs.main) }
 
     /// Where gpmsync keeps its own files in the central repository (or in the reviewer's cached mirror).
     var stateDirectory: String { git.gitDirectory + "gpmsync" }
@@ -94,7 +94,7 @@ public final class CentralSession {
     /// gpmsync left on `main` or the notes are recovered (see `Locks.recoverStaleRefLocks`).
     public func holdWriterLock(wait: Duration) throws -> Int32? {
         guard let fd = try Locks.tryHold(directory: stateDirectory, "central", wait: wait) else { return nil }
-        Locks.recoverStaleRefLocks(gitDirectory: git.gitDirectory, refs: [DataRepository.mainRef, ReviewNote.ref])
+        Locks.recoverStaleRefLocks(gitDirectory: git.gitDirectory, refs: [Refs.main, Refs.reviewNotes])
         return fd
     }
 
@@ -110,15 +110,15 @@ public final class CentralSession {
 
     /// Every contribution branch: org unit and tip.
     public func contributions() throws -> [(org: String, tip: ObjectID)] {
-        try git.references(matching: "refs/heads/contrib/*").map { (String($0.name.dropFirst("refs/heads/contrib/".count)), $0.id) }
+        try git.references(matching: Refs.contribPrefix + "*").compactMap { ref in Refs.org(ofContrib: ref.name).map { ($0, ref.id) } }
     }
 
     public func note(_ commit: ObjectID) -> ReviewNote? {
-        ((try? git.note(on: commit, ref: ReviewNote.ref)) ?? nil).flatMap(ReviewNote.init(json:))
+        ((try? git.note(on: commit, ref: Refs.reviewNotes)) ?? nil).flatMap(ReviewNote.init(json:))
     }
 
     public func writeNote(_ note: ReviewNote, on commit: ObjectID) throws {
-        try git.writeNote(note.json, on: commit, ref: ReviewNote.ref,
+        try git.writeNote(note.json, on: commit, ref: Refs.reviewNotes,
                           author: .gpmsync(note.reviewer))
     }
 
@@ -144,7 +144,7 @@ public final class CentralSession {
         let diff = try Committer.semanticDiff(git, from: try git.commit(main).tree, to: tree)
         let commit = try git.createCommit(
             tree: tree, parents: [main, tip], message: "Accept contribution of \(org) (\(tip.short))\n\n\(diff.summary())\n",
-            author: .gpmsync(reviewer), updating: DataRepository.mainRef)
+            author: .gpmsync(reviewer), updating: Refs.main)
         return (commit, [])
     }
 }

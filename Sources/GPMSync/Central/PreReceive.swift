@@ -55,7 +55,7 @@ public enum PreReceive {
         }
         // Who may do what is read from `main`; without it nobody can be told apart, so an empty central takes
         // nothing (its first `main` is written on the server by `gpmsync central init`).
-        guard let main = try? git.reference(DataRepository.mainRef) else {
+        guard let main = try? git.reference(Refs.main) else {
             throw Refusal(rule: "access", path: nil, en: "the central repository has no main; an administrator creates it on the server with 'gpmsync central init'",
                           tr: "merkez deponun ana verisi (main) yok; bir yönetici bunu sunucuda 'gpmsync central init' ile oluşturur")
         }
@@ -91,8 +91,8 @@ public enum PreReceive {
     }
 
     static func check(_ git: Repository, _ u: Update, entry: AccessList.Entry, context: Context) throws(Refusal) {
-        let isContrib = u.ref.hasPrefix("refs/heads/contrib/")
-        let org = isContrib ? String(u.ref.dropFirst("refs/heads/contrib/".count)) : nil
+        let org = Refs.org(ofContrib: u.ref)
+        let isContrib = org != nil
         switch entry.role {
         case .municipality:
             guard let org, org == entry.orgUnit else {
@@ -101,7 +101,7 @@ public enum PreReceive {
                               tr: "\(entry.user) yalnızca refs/heads/contrib/\(entry.orgUnit ?? "?") dalını güncelleyebilir, \(u.ref) dalını değil")
             }
         case .reviewer:
-            guard u.ref == DataRepository.mainRef || u.ref == ReviewNote.ref else {
+            guard u.ref == Refs.main || u.ref == Refs.reviewNotes else {
                 throw Refusal(rule: "access", path: nil, en: "reviewers may update main and the review notes, not \(u.ref)",
                               tr: "inceleyiciler yalnızca main ve inceleme notlarını güncelleyebilir, \(u.ref) dalını değil")
             }
@@ -109,7 +109,7 @@ public enum PreReceive {
             break
         }
         if u.new.isZero {
-            guard entry.role == .admin, u.ref != DataRepository.mainRef else {
+            guard entry.role == .admin, u.ref != Refs.main else {
                 throw Refusal(rule: "access", path: nil, en: "\(u.ref) may not be deleted", tr: "\(u.ref) silinemez")
             }
             return
@@ -122,7 +122,7 @@ public enum PreReceive {
                 throw Refusal(rule: "bad-object", path: nil, en: "\(u.ref) must point at a commit", tr: "\(u.ref) bir kayda (commit) işaret etmeli")
             }
         }
-        if isContrib || u.ref == DataRepository.mainRef || u.ref == ReviewNote.ref, !u.old.isZero {
+        if isContrib || u.ref == Refs.main || u.ref == Refs.reviewNotes, !u.old.isZero {
             let fastForward = (try? git.isAncestor(u.old, of: u.new)) ?? false
             guard fastForward || entry.role == .admin else {
                 throw Refusal(rule: "fast-forward", path: nil, en: "\(u.ref) can only move forward (fetch and merge first)",

@@ -94,7 +94,7 @@ public struct Review {
     }
 
     func tip(_ org: String) throws -> ObjectID {
-        guard let tip = try session.git.reference("refs/heads/contrib/\(org)") else {
+        guard let tip = try session.git.reference(Refs.contrib(org)) else {
             throw GPMError(.usage, en: "no contribution from \(org)", tr: "\(org) biriminden gelen katkı yok")
         }
         return tip

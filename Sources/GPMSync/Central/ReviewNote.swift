@@ -18,7 +18,6 @@ public struct ReviewNote: Codable, Sendable, Equatable {
         self.diagnostics = diagnostics
     }
 
-    public static let ref = "refs/notes/gpmsync-review"
 
     public init?(json: String) {
         guard let note = try? JSONDecoder().decode(ReviewNote.self, from: Data(json.utf8)) else { return nil }

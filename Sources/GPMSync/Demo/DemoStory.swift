@@ -145,7 +145,7 @@ public struct DemoStory {
             say("   \(name): state \(status.state.rawValue); last submission \(last)")
         }
         let centralRepo = try Repository.open(central)
-        let main = try centralRepo.reference(DataRepository.mainRef)!
+        let main = try centralRepo.reference(Refs.main)!
         let mainFiles = try centralRepo.treeEntries(try centralRepo.commit(main).tree)
         let karesiHas = FileManager.default.fileExists(atPath: karesi.root + "/municipalities/34-kadikoy/data/residents/2025Q3.csv")
         let piiInHistory = try history(of: karesi).contains("10000000146")

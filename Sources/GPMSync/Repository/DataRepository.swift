@@ -8,10 +8,6 @@ public final class DataRepository {
     /// The working tree, without a trailing slash.
     public let root: String
 
-    public static let mainRef = "refs/heads/main"
-    public static let centralMainRef = "refs/remotes/central/main"
-    public static let notesRef = "refs/notes/gpmsync-review"
-
     public init(path: String) throws(GPMError) {
         do {
             git = try Repository.open(path)

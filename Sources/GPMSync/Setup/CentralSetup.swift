@@ -15,7 +15,7 @@ public enum CentralSetup {
             let treeID = try repo.writeTree(tree)
             _ = try repo.createCommit(tree: treeID, parents: [], message: "Start the GPM data repository\n",
                                       author: .gpmsync("gpm-admin"),
-                                      updating: DataRepository.mainRef)
+                                      updating: Refs.main)
             let config = try repo.config()
             try config.set("gpmsync.autoAccept", "none")
             try config.set("receive.denyDeletes", "false")
@@ -48,7 +48,7 @@ extension CentralSetup {
     public static func grant(central path: String, user: String, role: AccessList.Role, orgUnit: String?) throws {
         do {
             let repo = try Repository.open(path)
-            guard let main = try repo.reference(DataRepository.mainRef) else {
+            guard let main = try repo.reference(Refs.main) else {
                 throw GPMError(.usage, en: "\(path) has no main", tr: "\(path) içinde main yok")
             }
             var tree = try repo.treeEntries(try repo.commit(main).tree)
@@ -80,7 +80,7 @@ extension CentralSetup {
             _ = try repo.createCommit(tree: try repo.writeTree(tree), parents: [main],
                                       message: "access: \(user) is \(role.rawValue)\(orgUnit.map { " of \($0)" } ?? "")\n",
                                       author: .gpmsync("gpm-admin"),
-                                      updating: DataRepository.mainRef)
+                                      updating: Refs.main)
         } catch let e as GitError {
             throw GPMError(.usage, en: "cannot change access.csv: \(e.message)", tr: "access.csv değiştirilemedi: \(e.message)")
         }

@@ -50,15 +50,15 @@ public enum CloneSetup {
         }
         let name = user ?? "gpmsync"
         let author = Signature.gpmsync(name, orgUnit: orgUnit)
-        if let central = try repo.reference(DataRepository.centralMainRef) {
-            try repo.updateReference(DataRepository.mainRef, to: central, expecting: nil, message: "init: from central")
+        if let central = try repo.reference(Refs.centralMain) {
+            try repo.updateReference(Refs.main, to: central, expecting: nil, message: "init: from central")
             try repo.checkout(tree: try repo.commit(central).tree, force: true)
         } else {
             // An empty central: start the history from the template.
             var tree: [String: TreeEntry] = [:]
             for (file, text) in EmbeddedTemplate.files { tree[file] = TreeEntry(id: try repo.writeBlob(Array(text.utf8))) }
             let commit = try repo.createCommit(tree: try repo.writeTree(tree), parents: [], message: "Start the GPM data repository\n",
-                                               author: author, updating: DataRepository.mainRef)
+                                               author: author, updating: Refs.main)
             try repo.checkout(tree: try repo.commit(commit).tree, force: true)
         }
         let codeLists = CodeLists(package: try DataPackage(json: Array(try Data(contentsOf: URL(fileURLWithPath: path + "/datapackage.json")))),
@@ -67,7 +67,7 @@ public enum CloneSetup {
             throw GPMError(.invalid, en: "'\(orgUnit)' is not in codelists/org_units.csv of the central repository",
                            tr: "'\(orgUnit)' merkez deponun codelists/org_units.csv listesinde yok")
         }
-        let profilePath = "municipalities/\(orgUnit)/profile.yaml"
+        let profilePath = RepositoryPath.profile(orgUnit: orgUnit).path!
         if DirectorySource(root: path).entry(at: profilePath) == nil {
             try AtomicFile.write(Array(profile(orgUnit: orgUnit, root: path).utf8), to: profilePath, inWorkingTree: path)
             let index = try repo.index()
@@ -75,7 +75,7 @@ public enum CloneSetup {
             try index.write()
             let head = try repo.headCommit()
             _ = try repo.createCommit(tree: try index.writeTree(to: repo), parents: head.map { [$0] } ?? [],
-                                      message: "Add the profile of \(orgUnit)\n", author: author, updating: DataRepository.mainRef)
+                                      message: "Add the profile of \(orgUnit)\n", author: author, updating: Refs.main)
         }
         try HookInstaller.install("pre-commit", gitDirectory: repo.gitDirectory)
     }

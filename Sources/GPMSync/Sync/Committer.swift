@@ -59,7 +59,7 @@ public enum Committer {
         var text = message.map { $0 + "\n\n" } ?? ""
         text = (message == nil ? "\(org): \(summary)\n\n" : text) + diff.text().description
         let commit = try git.createCommit(tree: tree, parents: head.map { [$0] } ?? [], message: text,
-                                          author: repo.signature(), updating: DataRepository.mainRef)
+                                          author: repo.signature(), updating: Refs.main)
         return CommitOutcome(commit: commit, summary: summary, heldBack: heldBack, invalid: invalid)
     }
 

@@ -8,7 +8,7 @@ public enum Differ {
         /// Any git revision (`HEAD~1`, a short hash, a tag, `central/main`); a branch of central by its own
         /// name (`contrib/34-kadikoy`) as well.
         func tree(_ rev: String) throws -> ObjectID {
-            for name in [rev, "refs/remotes/central/\(rev)"] {
+            for name in [rev, Refs.central(rev)] {
                 if let id = try git.commit(revision: name) { return try git.commit(id).tree }
             }
             throw GPMError(.usage, en: "unknown revision '\(rev)'", tr: "bilinmeyen sürüm: '\(rev)'")

@@ -18,7 +18,7 @@ enum LocalMerge {
         guard let ours = try git.headCommit() else {
             let tree = try git.commit(theirs).tree
             let conflicts = try moveWorkingTree(repo, from: nil, to: tree, localCommit: "", centralCommit: theirs.hex)
-            try git.updateReference(DataRepository.mainRef, to: theirs, expecting: nil, message: "sync: \(label)")
+            try git.updateReference(Refs.main, to: theirs, expecting: nil, message: "sync: \(label)")
             return Outcome(changed: true, conflicts: conflicts, diff: try Committer.semanticDiff(repo, from: nil, to: tree))
         }
         if try git.isAncestor(theirs, of: ours) { return Outcome(changed: false, conflicts: [], diff: SemanticDiff(files: [])) }
@@ -26,7 +26,7 @@ enum LocalMerge {
         if try git.isAncestor(ours, of: theirs) {
             let theirTree = try git.commit(theirs).tree
             let conflicts = try moveWorkingTree(repo, from: ourTree, to: theirTree, localCommit: ours.hex, centralCommit: theirs.hex)
-            try git.updateReference(DataRepository.mainRef, to: theirs, expecting: ours, message: "sync: fast-forward to \(label)")
+            try git.updateReference(Refs.main, to: theirs, expecting: ours, message: "sync: fast-forward to \(label)")
             return Outcome(changed: true, conflicts: conflicts, diff: try Committer.semanticDiff(repo, from: ourTree, to: theirTree))
         }
         let result = try RecordMerger(git: git).merge(ours: ours, theirs: theirs)
@@ -45,7 +45,7 @@ enum LocalMerge {
         if !recorded.isEmpty { message += "\n\(recorded.count) conflict(s) kept the local value; see gpmsync conflicts\n" }
         let merge = try git.createCommit(tree: tree, parents: [ours, theirs], message: message, author: repo.signature())
         let local = try moveWorkingTree(repo, from: ourTree, to: tree, localCommit: ours.hex, centralCommit: theirs.hex)
-        try git.updateReference(DataRepository.mainRef, to: merge, expecting: ours, message: "sync: merge \(label)")
+        try git.updateReference(Refs.main, to: merge, expecting: ours, message: "sync: merge \(label)")
         return Outcome(changed: true, conflicts: recorded + local, diff: try Committer.semanticDiff(repo, from: ourTree, to: tree))
     }
 

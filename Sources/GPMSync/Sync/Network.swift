@@ -10,7 +10,7 @@ public enum Network {
             throw GPMError(.usage, en: "no remote 'central' is configured", tr: "'central' uzak deposu ayarlanmamış")
         }
         var specs = ["+refs/heads/main:refs/remotes/central/main",
-                     "+\(DataRepository.notesRef):\(DataRepository.notesRef)"]
+                     "+\(Refs.reviewNotes):\(Refs.reviewNotes)"]
         if let org = repo.orgUnit { specs.append("+refs/heads/contrib/\(org):refs/remotes/central/contrib/\(org)") }
         let credentials = repo.credentials()
         try withDeadline(timeout, whenAbandoned: { recordAbandoned(repo, $0) }) { deadline in

@@ -50,8 +50,8 @@ public struct StatusReport: Codable, Sendable {
         let plan = try SubmissionBuilder.plan(repo)
         let diff = try plan.map { try $0.diff(git) } ?? SemanticDiff(files: [])
         var hidden: [ObjectID] = []
-        if let m = try git.reference(DataRepository.centralMainRef) { hidden.append(m) }
-        if let org = repo.orgUnit, let c = try git.reference(SubmissionBuilder.contribRef(org)) { hidden.append(c) }
+        if let m = try git.reference(Refs.centralMain) { hidden.append(m) }
+        if let org = repo.orgUnit, let c = try git.reference(Refs.remoteContrib(org)) { hidden.append(c) }
         // Local commits count as waiting only while they carry something not yet submitted.
         let commits = diff.isEmpty ? 0 : try git.headCommit().map { try git.log(from: $0, hiding: hidden).count } ?? 0
         let counts = diff.counts
@@ -60,7 +60,7 @@ public struct StatusReport: Codable, Sendable {
         // Only what this clone's staff can fix: their own folder and their uncommitted files (the whole tree
         // holds every municipality's data, thousands of files, none of it theirs to change).
         let validator = repo.workingTreeValidator()
-        let own = repo.orgUnit.map { org in validator.source.files().map(\.path).filter { $0.hasPrefix("municipalities/\(org)/") } } ?? []
+        let own = repo.orgUnit.map { org in validator.source.files().map(\.path).filter { $0.hasPrefix(RepositoryPath.folder(of: org) + "/") } } ?? []
         let invalid = validator.validate(paths: Array(Set(own + uncommitted)).sorted()).filter(\.isError)
         let conflicts = ConflictStore(repository: repo).load()
         var submissions: [SubmissionOutcome] = []
@@ -68,17 +68,17 @@ public struct StatusReport: Codable, Sendable {
         // Notes come from central as they are: a notes ref that is not a notes commit (a blob, say) means
         // no outcome can be read, which status reports instead of failing.
         func noteText(_ c: ObjectID) -> String? {
-            do { return try git.note(on: c, ref: ReviewNote.ref) } catch {
+            do { return try git.note(on: c, ref: Refs.reviewNotes) } catch {
                 if warnings.isEmpty {
                     warnings.append(Message(
-                        en: "the review notes from central (\(ReviewNote.ref)) cannot be read (\(error.message)); review outcomes are not shown",
-                        tr: "merkezden gelen inceleme notları (\(ReviewNote.ref)) okunamıyor (\(error.message)); inceleme sonuçları gösterilmiyor"))
+                        en: "the review notes from central (\(Refs.reviewNotes)) cannot be read (\(error.message)); review outcomes are not shown",
+                        tr: "merkezden gelen inceleme notları (\(Refs.reviewNotes)) okunamıyor (\(error.message)); inceleme sonuçları gösterilmiyor"))
                 }
                 return nil
             }
         }
-        if let org = repo.orgUnit, let tip = try git.reference(SubmissionBuilder.contribRef(org)) {
-            let main = try git.reference(DataRepository.centralMainRef)
+        if let org = repo.orgUnit, let tip = try git.reference(Refs.remoteContrib(org)) {
+            let main = try git.reference(Refs.centralMain)
             for c in try git.log(from: tip, hiding: []).prefix(50) {
                 let info = try git.commit(c)
                 // Submissions are the commits that change only this municipality's folder, made for contrib.

@@ -15,8 +15,6 @@ public struct Submission: Sendable {
 }
 
 enum SubmissionBuilder {
-    static func contribRef(_ org: String) -> String { "refs/remotes/central/contrib/\(org)" }
-    static let pendingRef = "refs/gpmsync/submission"
 
     /// What a submission would carry now, computed without writing anything. Only the municipality's own
     /// folder is read; the rest of the tree is central's `main` as it stands.
@@ -54,10 +52,10 @@ enum SubmissionBuilder {
         guard let org = repo.orgUnit else {
             throw GPMError(.usage, en: "gpmsync.orgUnit is not set in this clone", tr: "bu kopyada gpmsync.orgUnit ayarlanmamış")
         }
-        let contribTip = try git.reference(contribRef(org))
-        let centralMain = try git.reference(DataRepository.centralMainRef)
+        let contribTip = try git.reference(Refs.remoteContrib(org))
+        let centralMain = try git.reference(Refs.centralMain)
         guard let head = try git.headCommit(), let first = contribTip ?? centralMain else { return nil }
-        let folder = "municipalities/\(org)"
+        let folder = RepositoryPath.folder(of: org)
         let mainTree = try git.commit(centralMain ?? first).tree
         let localTree = try git.commit(head).tree
         let mainOwn = try git.treeEntries(mainTree, under: folder)
@@ -120,7 +118,7 @@ enum SubmissionBuilder {
         let diff = try plan.diff(git)
         let message = "\(repo.orgUnit ?? ""): \(diff.summary())\n\n\(diff.text())"
         let commit = try git.createCommit(tree: try plan.tree(git), parents: plan.parents, message: message, author: repo.signature())
-        try git.setReference(pendingRef, to: commit, message: "sync: submission")
+        try git.setReference(Refs.pendingSubmission, to: commit, message: "sync: submission")
         return (Submission(commit: commit, diff: diff, heldBack: plan.heldBack), plan.heldBack)
     }
 
@@ -132,6 +130,6 @@ enum SubmissionBuilder {
         let tree = try git.commit(head).tree
         let commit = try git.createCommit(tree: tree, parents: [head, submission],
                                           message: "Submitted \(submission.short) to central\n", author: repo.signature())
-        try git.updateReference(DataRepository.mainRef, to: commit, expecting: head, message: "sync: record submission")
+        try git.updateReference(Refs.main, to: commit, expecting: head, message: "sync: record submission")
     }
 }

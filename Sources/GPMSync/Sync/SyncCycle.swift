@@ -43,12 +43,12 @@ public enum SyncCycle {
                 return report
             }
             for attempt in 0..<4 {
-                if let central = try repo.git.reference(DataRepository.centralMainRef) {
+                if let central = try repo.git.reference(Refs.centralMain) {
                     let m = try Trace.step("merge central main") { try LocalMerge.integrate(repo, theirs: central, label: "central main") }
                     report.received.files += m.diff.summarised(limit: SyncReport.receivedLimit).files
                     report.newConflicts += m.conflicts
                 }
-                if let org = repo.orgUnit, let mine = try repo.git.reference(SubmissionBuilder.contribRef(org)) {
+                if let org = repo.orgUnit, let mine = try repo.git.reference(Refs.remoteContrib(org)) {
                     let m = try Trace.step("merge own contrib") { try LocalMerge.integrate(repo, theirs: mine, label: "contrib/\(org)") }
                     report.newConflicts += m.conflicts
                 }
@@ -57,10 +57,10 @@ public enum SyncCycle {
                 guard let submission = built.submission, let org = repo.orgUnit, let url = repo.centralURL else { break }
                 do {
                     let messages = try Trace.step("push") {
-                        try Network.push(repo, url: url, refspecs: ["\(SubmissionBuilder.pendingRef):refs/heads/contrib/\(org)"], onMessage: onProgress)
+                        try Network.push(repo, url: url, refspecs: ["\(Refs.pendingSubmission):\(Refs.contrib(org))"], onMessage: onProgress)
                     }
                     report.serverMessages = messages
-                    try repo.git.setReference(SubmissionBuilder.contribRef(org), to: submission.commit, message: "sync: submitted")
+                    try repo.git.setReference(Refs.remoteContrib(org), to: submission.commit, message: "sync: submitted")
                     try Trace.step("record submission") { try SubmissionBuilder.recordInHistory(repo, submission.commit) }
                     report.submitted = submission
                     state.lastSubmission = submission.commit.hex

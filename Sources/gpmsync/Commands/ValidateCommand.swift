@@ -40,7 +40,12 @@ struct ValidateCommand: ParsableCommand {
         let cwd = FileManager.default.currentDirectoryPath
         var result: [FileEntry] = []
         for p in paths {
-            let absolute = URL(fileURLWithPath: p.hasPrefix("/") ? p : cwd + "/" + p).standardizedFileURL.path
+            // A relative path is the shell's (from the current folder) when it names something there inside
+            // the repository, else the repository's (as `--repo DIR` and the JSON report's paths read).
+            let fromHere = URL(fileURLWithPath: p.hasPrefix("/") ? p : cwd + "/" + p).standardizedFileURL.path
+            let inside = fromHere == source.root || fromHere.hasPrefix(source.root + "/")
+            let absolute = p.hasPrefix("/") || (inside && FileManager.default.fileExists(atPath: fromHere))
+                ? fromHere : URL(fileURLWithPath: source.root + "/" + p).standardizedFileURL.path
             let relative: String
             if absolute == source.root { relative = "" }
             else if absolute.hasPrefix(source.root + "/") { relative = String(absolute.dropFirst(source.root.count + 1)) }
