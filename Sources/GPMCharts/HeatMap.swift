@@ -24,7 +24,7 @@ public struct HeatMap: Sendable, Equatable {
     }
 
     public func svg() -> String {
-        let top = 40
+        let top = 50
         let width = labelWidth + columns.count * (cell + 2) + 4
         let height = top + rows.count * (cell + 2) + 4
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"heatmap\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\"><title>\(escape(title))</title>"

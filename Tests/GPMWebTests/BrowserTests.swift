@@ -22,6 +22,7 @@ final class BrowserTests: XCTestCase {
         let data = "municipalities/34-kadikoy/data/residents/"
         try fx.write(kadikoy, data + "2024Q3.csv", Tables.residents([("SYR", "F", 100)]))
         try fx.write(kadikoy, data + "2024Q4.csv", Tables.residents([("SYR", "F", 120)]))
+        try fx.write(kadikoy, "municipalities/34-kadikoy/practices/gp-2025-01-women-language-course.md", Self.practice)
         try fx.gpmsync(["sync"], in: kadikoy).check()
         let first = try git(["rev-parse", "contrib/34-kadikoy"], in: fx.central)
         try fx.gpmsync(["review", "approve", "34-kadikoy", "--tip", first, "--central", fx.central, "--user", "elif"]).check()
@@ -51,4 +52,37 @@ final class BrowserTests: XCTestCase {
         print(r.stdout)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
     }
+
+    /// A good practice whose body holds markup that must not act.
+    static let practice = """
+        ---
+        id: gp-2025-01-women-language-course
+        title:
+          tr: Göçmen kadınlar için Türkçe ve mesleki beceri kursu
+          en: Turkish and vocational skills course for migrant women
+        municipality: 34-kadikoy
+        period:
+          start: 2025-01-15
+        status: ongoing
+        themes: [language, women, employment]
+        target_groups: [women under temporary protection]
+        contact:
+          unit: Sosyal Destek Hizmetleri Müdürlüğü
+        ---
+        ## Özet
+        Haftada üç gün **Türkçe** kursu. <img src=x onerror=alert(1)>
+
+        ## Bağlam
+        Kadın katılımcıların çoğu çocuk bakımı nedeniyle kurslara devam edemiyordu.
+
+        ## Faaliyetler
+        Türkçe A1–A2, dikiş ve bilgisayar okuryazarlığı modülleri.
+
+        ## Sonuçlar
+        İlk dönemde 48 kayıt, 39 tamamlama.
+
+        ## Çıkarılan dersler
+        Çocuk bakımı olmadan kadınların katılımı düşük kalıyor.
+
+        """
 }

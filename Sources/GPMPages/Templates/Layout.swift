@@ -46,6 +46,12 @@ public enum Layout {
         "<a href=\"\(href)\"\(active ? HTML(trusted: " class=\"active\" aria-current=\"page\"") : "")>\(text)</a>"
     }
 
+    /// An ISO 8601 moment as people read it: `2025-04-02 10:15 UTC`.
+    public static func when(_ iso: String) -> String {
+        guard iso.count >= 16, iso.hasSuffix("Z") else { return iso }
+        return iso.prefix(10) + " " + iso.dropFirst(11).prefix(5) + " UTC"
+    }
+
     /// A state as a coloured chip.
     public static func chip(_ state: String, _ w: Words) -> HTML { "<span class=\"chip \(state)\">\(w.state(state))</span>" }
 

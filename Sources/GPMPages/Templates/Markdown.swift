@@ -8,7 +8,9 @@ public enum Markdown {
                                        "blockquote", "a", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "del"]
 
     public static func html(_ markdown: String) -> HTML {
-        HTML(trusted: sanitise(MarkdownParser().html(from: markdown)))
+        // Ink passes raw HTML through and lets it swallow the Markdown after it: it never sees any (a `<`
+        // becomes an entity, shown as the character), and what it makes is sanitised all the same.
+        HTML(trusted: sanitise(MarkdownParser().html(from: markdown.replacingOccurrences(of: "<", with: "&lt;"))))
     }
 
     static func sanitise(_ html: String) -> String {

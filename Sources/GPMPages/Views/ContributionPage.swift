@@ -68,7 +68,7 @@ public enum ContributionPage {
             ? "<a href=\"/contributions/\(percentEncode(v.org))\">\(w("Hide unchanged columns", "Değişmeyen sütunları gizle"))</a>"
             : "<a href=\"/contributions/\(percentEncode(v.org))?columns=all\">\(w("Show all columns", "Tüm sütunları göster"))</a>"
         let body: HTML = """
-            <p class="meta">\(Layout.chip(v.state, w)) \(v.org) · \(v.province) · \(w("tip", "son kayıt")) <code class="tip">\(v.tip)</code> · \(v.date)</p>
+            <p class="meta">\(Layout.chip(v.state, w)) \(v.org) · \(v.province) · \(w("tip", "son kayıt")) <code class="tip">\(v.tip)</code> · \(Layout.when(v.date))</p>
             \(decisionForm(c, v))
             <h2>\(w("Changes", "Değişiklikler"))</h2><p class="meta">\(toggle)</p>
             \(v.files.map { file(c, $0) })
@@ -113,7 +113,10 @@ public enum ContributionPage {
                 case .removed: rowKind = w("removed", "silindi")
                 case .changed: rowKind = w("changed", "değişti")
                 }
-                out += "<tr class=\"\(r.kind.rawValue)\"><td>\(rowKind)</td>"
+                // An added row was written whole by one person: who and when once, in the first column.
+                let writer: HTML = r.kind == .added ? (f.cells[r.key]?.values.first { $0.who != nil }).map { v -> HTML in
+                    "<span class=\"who\">\(v.who ?? "") · \(Layout.when(v.when ?? ""))</span>" } ?? "" : ""
+                out += "<tr class=\"\(r.kind.rawValue)\"><td>\(rowKind)\(writer)</td>"
                 for (i, _) in f.keyColumns.enumerated() { out += "<td>\(i < keyValues.count ? keyValues[i] : "")</td>" }
                 let cells = f.cells[r.key] ?? [:]
                 for column in f.columns { out += cell(c, cells[column], rowKind: r.kind) }
@@ -137,7 +140,7 @@ public enum ContributionPage {
 
     static func cell(_ c: PageContext, _ v: CellView?, rowKind: RowChange.Kind) -> HTML {
         guard let v else { return "<td></td>" }
-        let who: HTML = v.who.map { who -> HTML in "<span class=\"who\">\(who) · \(v.when ?? "")</span>" } ?? ""
+        let who: HTML = rowKind == .changed ? v.who.map { who -> HTML in "<span class=\"who\">\(who) · \(Layout.when(v.when ?? ""))</span>" } ?? "" : ""
         let chart: HTML = v.chart.map { HTML(trusted: $0.svg()) } ?? ""
         switch rowKind {
         case .changed where v.changed:
@@ -176,7 +179,7 @@ public enum ContributionPage {
         guard !items.isEmpty else { return "<p class=\"muted\">\(w("No activity yet.", "Henüz etkinlik yok."))</p>" }
         let lis: [HTML] = items.map { a -> HTML in
             let what: HTML = a.state.map { s -> HTML in "\(Layout.chip(s, w)) \(w("by", "inceleyen:")) \(a.who)" } ?? "\(w("record by", "kaydı yapan:")) \(a.who)"
-            return "<li><span class=\"meta\">\(a.at) · <code>\(String(a.commit.prefix(10)))</code></span> \(what)\(a.text.isEmpty ? "" : " — ")\(a.text)</li>"
+            return "<li><span class=\"meta\">\(Layout.when(a.at)) · <code>\(String(a.commit.prefix(10)))</code></span> \(what)\(a.text.isEmpty ? "" : " — ")\(a.text)</li>"
         }
         return "<ul class=\"activity\">\(lis)</ul>"
     }

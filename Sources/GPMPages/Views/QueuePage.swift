@@ -36,7 +36,7 @@ public enum QueuePage {
             <tr data-org="\(i.org)"><td>\(Layout.chip(i.state, w))</td><td><a href="/contributions/\(percentEncode(i.org))">\(i.name)</a><span class="who">\(i.org)</span></td>
             <td>\(i.province)</td><td>\(i.periods.joined(separator: ", "))</td>
             <td class="num">+\(i.rowsAdded) −\(i.rowsRemoved) ~\(i.rowsChanged)</td><td class="num">\(i.errors)</td><td class="num">\(i.warnings)</td>
-            <td class="meta">\(i.date)</td></tr>
+            <td class="meta">\(Layout.when(i.date))</td></tr>
             """ }
         let table: HTML = shown.isEmpty
             ? "<p class=\"muted\">\(w("Nothing waits for review.", "İncelemeyi bekleyen katkı yok."))</p>"

@@ -108,7 +108,10 @@ public enum Console {
             context.logger.info("decision", metadata: ["org": .string(org), "decision": .string(decision), "reviewer": .string(user)])
             return .redirect(to: "/queue" + query([("done", decision), ("org", org)]), type: .normal)
         } catch let e as GPMError {
-            let message = w(e.en, e.tr)
+            var message = w(e.en, e.tr)
+            if e.en.contains(" moved to ") {
+                message += w(" — the page now shows what the branch holds; review it again.", " — sayfa şimdi dalın güncel hâlini gösteriyor; yeniden inceleyin.")
+            }
             let status: HTTPResponse.Status = e.exitCode == .usage ? .badRequest : .conflict
             do {
                 let view = try await Blocking.run { try ContributionReading.view(try configuration.openCentral(), reviewer: user, org: org, allColumns: false) }

@@ -66,7 +66,7 @@ enum ContributionReading {
         return ContributionView(
             org: org, name: directory.name(org), province: directory.province(org), tip: shown.tip.hex,
             state: session.note(shown.tip)?.state.rawValue ?? "new", date: iso(tipInfo.time), files: files,
-            findings: shown.diagnostics, activity: try activity(session, tip: shown.tip, pending: Set(pending)), allColumns: allColumns)
+            findings: shown.diagnostics, activity: try activity(session, org: org, tip: shown.tip, pending: Set(pending)), allColumns: allColumns)
     }
 
     /// For each record file of the diff: row key → field → the author and date of the last commit of the
@@ -107,7 +107,7 @@ enum ContributionReading {
     }
 
     /// Every commit of the branch not yet in `main` and every note on the branch's recent commits, newest first.
-    static func activity(_ session: CentralSession, tip: ObjectID, pending: Set<ObjectID>) throws -> [Activity] {
+    static func activity(_ session: CentralSession, org: String, tip: ObjectID, pending: Set<ObjectID>) throws -> [Activity] {
         var out: [Activity] = []
         for id in try session.git.log(from: tip).prefix(activityCommits) {
             if pending.contains(id) {
@@ -115,11 +115,20 @@ enum ContributionReading {
                 out.append(Activity(at: iso(info.time), who: info.authorName, commit: id.hex, state: nil,
                                     text: String(info.message.split(separator: "\n").first ?? "")))
             }
-            if let note = session.note(id) {
+            // Notes on commits of main's history that another municipality made are theirs, not this branch's.
+            if let note = session.note(id), try pending.contains(id) || touches(session.git, id, folder: "municipalities/\(org)") {
                 out.append(Activity(at: note.at, who: note.reviewer, commit: id.hex, state: note.state.rawValue, text: note.reason))
             }
         }
         return out.sorted { $0.at > $1.at }
+    }
+
+    /// True when the commit changed something under `folder` against its first parent.
+    static func touches(_ git: Repository, _ id: ObjectID, folder: String) throws -> Bool {
+        let info = try git.commit(id)
+        let mine = try git.treeEntries(info.tree, under: folder)
+        guard let parent = info.parents.first else { return !mine.isEmpty }
+        return try git.treeEntries(try git.commit(parent).tree, under: folder) != mine
     }
 
     static func iso(_ time: Int64) -> String { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(time))) }

@@ -134,10 +134,28 @@ with sync_playwright() as p:
     check(git("merge-base", "--is-ancestor", kadikoy_tip, "main").returncode == 0, "the approved contribution is in main")
     shot(page, "06-after-decisions")
 
+    page.goto(URL + "/completeness")
+    heat = page.locator("section[data-dataset='residents'] svg.heatmap")
+    check(heat.count() == 1, "the completeness page draws a heat map per dataset")
+    check(heat.locator("rect.cell").count() == 2 * page.locator("section[data-dataset='residents'] svg.heatmap text[transform]").count(),
+          "one cell per municipality and period")
+    check(page.locator("section[data-dataset='residents'] table.rates tbody tr").count() == 3, "rates for two provinces and the whole union")
+    shot(page, "08-completeness")
+    page.goto(URL + "/practices")
+    check(page.locator("article.practice").count() == 1, "the approved good practice is in the catalogue")
+    check(page.locator("article.practice strong").count() == 1, "its Markdown is rendered")
+    check(page.locator("article.practice img").count() == 0, "markup in a document does not act")
+    page.select_option("select[name=theme]", "women")
+    page.click("form.filters button")
+    check(page.locator("article.practice").count() == 1, "the theme filter keeps it")
+    shot(page, "09-practices")
+
     # Turkish, by the switch in the header.
     page.click("header a.lang")
-    check("Katkılar" in page.content(), "the page switches to Turkish")
-    shot(page, "07-queue-tr")
+    check(page.locator("html[lang=tr]").count() == 1 and "İyi uygulamalar" in page.content(), "the page switches to Turkish")
+    page.goto(URL + "/queue")
+    check("Katkılar" in page.content(), "and stays Turkish on the next page")
+    shot(page, "10-queue-tr")
     browser.close()
 
 print(f"browser checks: {len(failures)} failed")
