@@ -94,6 +94,7 @@ let package = Package(
             dependencies: [
                 "GPMWeb", "GPMPages", "GPMCharts", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .target(name: "TestSupport", dependencies: ["GPMSync"], path: "Tests/TestSupport"),

@@ -2,6 +2,7 @@ import Foundation
 import GPMWeb
 import Hummingbird
 import HummingbirdTesting
+import Prometheus
 import TestSupport
 import XCTest
 
@@ -144,6 +145,14 @@ final class ConsoleTests: XCTestCase, @unchecked Sendable {
             let locked = try await browser.signIn("elif", "correct horse battery")
             XCTAssertEqual(locked.status, .tooManyRequests)
             try await browser.get("/queue").expect(.found)
+        }
+    }
+
+    func testMetricsAreServed() async throws {
+        try await Application(router: Console.router(configuration(), registry: PrometheusCollectorRegistry())).test(.router) { client in
+            let r = try await client.execute(uri: "/metrics", method: .get)
+            XCTAssertEqual(r.status, .ok)
+            XCTAssertTrue(r.headers[.contentType]?.hasPrefix("text/plain") ?? false)
         }
     }
 

@@ -41,4 +41,14 @@ final class SeriesChartTests: XCTestCase {
         let huge = SeriesChart(points: [.init(label: "a", value: Double(Int.max)), .init(label: "b", value: 0)], marked: 1, title: "huge").svg()
         XCTAssertTrue(huge.hasPrefix("<svg"))
     }
+
+    func testTheHeatMap() throws {
+        let map = HeatMap(rows: ["Kadıköy <Belediyesi>", "Nilüfer"], columns: ["2025Q1", "2025Q2", "2025Q3"],
+                          cells: [[.approved, .late, .missing], [.submitted]], title: "residents")
+        let svg = map.svg()
+        try golden("heatmap", svg)
+        XCTAssertEqual(svg.components(separatedBy: "<rect class=\"cell").count - 1, 6, "a short row is filled with missing cells")
+        XCTAssertEqual(svg.components(separatedBy: "<rect class=\"cell missing").count - 1, 3)
+        XCTAssertFalse(svg.contains("<Belediyesi>"))
+    }
 }

@@ -71,6 +71,7 @@ public enum Layout {
         .chip.has_issues{background:#fff0c7;color:#7a5200}.chip.approved{background:#d9f2dd;color:#1d6b2c}.chip.rejected{background:#f6d5e0;color:#8a1d44}
         td.changed{background:#fff4c2}td.changed del{color:#8a1d1d}td.changed ins{color:#1d6b2c;text-decoration:none;font-weight:600}
         tr.added td{background:#eefaf0}tr.removed td{background:#fdeeee;text-decoration:line-through;color:#7a2a2a}
+        svg.series{display:block;margin-top:.2rem}
         .who{display:block;font-size:11px;color:var(--muted)}.muted{color:var(--muted)}
         form.filters{display:flex;gap:.8rem;align-items:end;flex-wrap:wrap;margin-bottom:.8rem}form.filters label{display:flex;flex-direction:column;font-size:13px}
         select,input,textarea,button{font:inherit}button{padding:.3rem .8rem;border:1px solid #8a96a3;border-radius:4px;background:#fff;cursor:pointer}

@@ -106,6 +106,7 @@ with sync_playwright() as p:
     # A tip that moved while the page was open is refused.
     page.goto(URL + "/contributions/16-nilufer")
     seen = page.locator("input[name=tip]").input_value()
+    check(page.locator("ul.activity .chip.approved").count() == 0, "another municipality's approval is not in this branch's activity")
     with open(os.path.join(MOVING, "municipalities/16-nilufer/data/residents/2025Q1.csv"), "a") as f:
         f.write("TP,AFG,M,ALL,12,admin_register,,\n")
     subprocess.run([BINARY, "sync"], cwd=MOVING, check=True, capture_output=True, env={**os.environ, "LANG": "C"})
