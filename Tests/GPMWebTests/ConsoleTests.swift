@@ -148,6 +148,24 @@ final class ConsoleTests: XCTestCase, @unchecked Sendable {
         }
     }
 
+    func testOddAddressesAreAnsweredPlainly() async throws {
+        try await Application(router: Console.router(configuration())).test(.router) { client in
+            let browser = Browser(client)
+            try await browser.signIn("elif", "correct horse battery").expect(.seeOther)
+            for uri in ["/contributions/..%2F..%2Fmain", "/contributions/34-kadikoy%00", "/contributions/99-nowhere", "/contributions/HEAD"] {
+                let r = try await browser.get(uri)
+                XCTAssertEqual(r.status, .notFound, "\(uri): \(r.text)")
+            }
+            // The language switch goes back only to a page of this console.
+            for back in ["//evil.example/x", "https://evil.example", "/\\evil.example", "queue"] {
+                let r = try await browser.get("/language?to=tr&back=" + browser.enc(back))
+                XCTAssertEqual(r.headers[.location], "/queue", back)
+            }
+            let local = try await browser.get("/language?to=tr&back=%2Fcompleteness")
+            XCTAssertEqual(local.headers[.location], "/completeness")
+        }
+    }
+
     func testMetricsAreServed() async throws {
         try await Application(router: Console.router(configuration(), registry: PrometheusCollectorRegistry())).test(.router) { client in
             let r = try await client.execute(uri: "/metrics", method: .get)

@@ -59,6 +59,7 @@ public enum Console {
         }
         reviewer.get("contributions/:org") { request, context in
             let org = try context.parameters.require("org")
+            guard isOrgUnit(org) else { return Pages.plain(.notFound, Words(context.language)("No such municipality.", "Böyle bir belediye yok.")) }
             let user = context.user!
             let all = request.uri.queryParameters["columns"] == "all"
             do {
@@ -90,6 +91,7 @@ public enum Console {
     /// missing, or when the contribution cannot be merged.
     static func decide(_ request: Request, _ context: ConsoleContext, _ configuration: ConsoleConfiguration) async throws -> Response {
         let org = try context.parameters.require("org")
+        guard isOrgUnit(org) else { return Pages.plain(.notFound, Words(context.language)("No such municipality.", "Böyle bir belediye yok.")) }
         let user = context.user!
         let tip = context.form["tip"] ?? ""
         let reason = context.form["reason"] ?? ""
