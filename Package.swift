@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // The C wall: libgit2 through pkg-config, plus a header shim for what Swift cannot call.
@@ -50,13 +52,36 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
+        // Charts drawn as inline SVG strings: pure Swift, no dependency, golden-file tested.
+        .target(name: "GPMCharts"),
+        // The HTML of the console (and of the staff's page): escaping, the layout, every page, in Turkish and English.
+        .target(
+            name: "GPMPages",
+            dependencies: [
+                "GPMCore", "GPMCharts",
+                .product(name: "Ink", package: "Ink"),
+            ]
+        ),
+        // `gpmsync serve`: the reviewers' console, a Hummingbird application over the central repository.
+        .target(
+            name: "GPMWeb",
+            dependencies: [
+                "GPMSync", "GPMCore", "GPMPages",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // `gpmsync bench`: the Marmara-scale data generator and the benchmarks against the git CLI and frictionless.
         .target(name: "GPMBench", dependencies: ["GPMSync", "GPMCore", "Git"]),
         // The thin command line.
         .executableTarget(
             name: "gpmsync",
             dependencies: [
-                "GPMSync", "GPMCore", "Git", "GPMDaemon", "GPMBench",
+                "GPMSync", "GPMCore", "Git", "GPMDaemon", "GPMBench", "GPMWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -64,6 +89,14 @@ let package = Package(
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "GPMCoreTests", dependencies: ["GPMCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(
+            name: "GPMWebTests",
+            dependencies: [
+                "GPMWeb", "GPMPages", "GPMCharts", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .target(name: "TestSupport", dependencies: ["GPMSync"], path: "Tests/TestSupport"),
     ],
     swiftLanguageModes: [.v6]

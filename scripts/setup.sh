@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what gpmsync and its tests need on Debian: libgit2 (1.5), git and its daemon, sshd, iso-codes,
-# and frictionless-py for the differential validation test. Safe to run again.
+# frictionless-py for the differential validation test, and with --tests Debian's chromium with Playwright
+# for Python for the console's browser test. Safe to run again.
 set -euo pipefail
 need=()
 pkg-config --exists libgit2 2>/dev/null || need+=(libgit2-dev)
@@ -15,4 +16,14 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 if [ "${1:-}" = "--tests" ]; then
   python3 -c 'import frictionless' 2>/dev/null || python3 -m pip install -q frictionless
+  # The console's browser test: Debian's chromium (Playwright's own browser download cannot work offline).
+  browser=()
+  [ -x /usr/bin/chromium ] || browser+=(chromium)
+  [ -x /usr/bin/chromedriver ] || browser+=(chromium-driver)
+  if [ ${#browser[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${browser[@]}" >/dev/null
+  fi
+  python3 -c 'import playwright' 2>/dev/null || python3 -m pip install -q playwright
 fi

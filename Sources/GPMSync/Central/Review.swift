@@ -31,6 +31,8 @@ public struct Review {
         public var rowsChanged: Int
         public var errors: Int
         public var warnings: Int
+        /// The periods of the record files it changes (`2025Q1`, `2025-03`), sorted.
+        public var periods: [String] = []
     }
 
     /// Contributions not yet in `main`.
@@ -46,7 +48,11 @@ public struct Review {
             result.append(Pending(
                 org: org, tip: tip.hex, date: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(info.time))),
                 state: note?.state.rawValue ?? "new", files: diff.files.count, rowsAdded: c.added, rowsRemoved: c.removed,
-                rowsChanged: c.changed, errors: diagnostics.filter(\.isError).count, warnings: diagnostics.filter { !$0.isError }.count))
+                rowsChanged: c.changed, errors: diagnostics.filter(\.isError).count, warnings: diagnostics.filter { !$0.isError }.count,
+                periods: Set(diff.files.compactMap { f -> String? in
+                    if case .record(_, _, let period) = RepositoryPath(f.path) { return period }
+                    return nil
+                }).sorted()))
         }
         return result
     }
