@@ -21,19 +21,15 @@ struct ServeCommand: AsyncParsableCommand {
         @OptionGroup var options: RepositoryOptions
 
         func run() async throws {
-            do {
-                guard let central else { throw GPMError(.usage, en: "give --central DIR, the central bare repository", tr: "--central DİZİN verin: merkez çıplak depo") }
-                let (host, port) = try ConsoleConfiguration.parseListen(listen)
-                if trustProxy, !["127.0.0.1", "::1", "localhost"].contains(host) {
-                    throw GPMError(.usage, en: "--trust-proxy needs --listen on a loopback address: only the proxy may reach the console",
-                                   tr: "--trust-proxy için --listen bir geri döngü adresi olmalı: konsola yalnızca vekil sunucu erişmeli")
-                }
-                try await Console.run(ConsoleConfiguration(
-                    central: central, host: host, port: port, passwords: PasswordFile(path: passwords ?? PasswordFile.defaultPath()),
-                    trustProxy: trustProxy, secureCookies: secureCookies || trustProxy))
-            } catch let e as GPMError {
-                throw fail(e, options.language)
+            guard let central else { throw GPMError(.usage, en: "give --central DIR, the central bare repository", tr: "--central DİZİN verin: merkez çıplak depo") }
+            let (host, port) = try ConsoleConfiguration.parseListen(listen)
+            if trustProxy, !["127.0.0.1", "::1", "localhost"].contains(host) {
+                throw GPMError(.usage, en: "--trust-proxy needs --listen on a loopback address: only the proxy may reach the console",
+                               tr: "--trust-proxy için --listen bir geri döngü adresi olmalı: konsola yalnızca vekil sunucu erişmeli")
             }
+            try await Console.run(ConsoleConfiguration(
+                central: central, host: host, port: port, passwords: PasswordFile(path: passwords ?? PasswordFile.defaultPath()),
+                trustProxy: trustProxy, secureCookies: secureCookies || trustProxy))
         }
     }
 
@@ -48,21 +44,17 @@ struct ServeCommand: AsyncParsableCommand {
 
         func run() throws {
             let file = PasswordFile(path: passwords ?? PasswordFile.defaultPath())
-            do {
-                let password: String
-                if isatty(STDIN_FILENO) == 1 {
-                    let first = try readHidden(options.language == .tr ? "\(user) için yeni parola: " : "New password for \(user): ")
-                    let again = try readHidden(options.language == .tr ? "Parolayı yineleyin: " : "Repeat the password: ")
-                    guard first == again else { throw GPMError(.usage, en: "the two passwords differ", tr: "iki parola farklı") }
-                    password = first
-                } else {
-                    password = readLine(strippingNewline: true) ?? ""
-                }
-                try file.set(user: user, password: password)
-                say(options.language, "password set for \(user) in \(file.path)", "\(user) için parola \(file.path) dosyasına yazıldı")
-            } catch let e as GPMError {
-                throw fail(e, options.language)
+            let password: String
+            if isatty(STDIN_FILENO) == 1 {
+                let first = try readHidden(options.language == .tr ? "\(user) için yeni parola: " : "New password for \(user): ")
+                let again = try readHidden(options.language == .tr ? "Parolayı yineleyin: " : "Repeat the password: ")
+                guard first == again else { throw GPMError(.usage, en: "the two passwords differ", tr: "iki parola farklı") }
+                password = first
+            } else {
+                password = readLine(strippingNewline: true) ?? ""
             }
+            try file.set(user: user, password: password)
+            say(options.language, "password set for \(user) in \(file.path)", "\(user) için parola \(file.path) dosyasına yazıldı")
         }
 
         /// A line from the terminal without echo.
