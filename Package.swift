@@ -62,7 +62,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
-        .testTarget(name: "GPMCoreTests", dependencies: ["GPMCore", "TestSupport"]),
+        .testTarget(name: "GPMCoreTests", dependencies: ["GPMCore", "GPMBench", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         .target(name: "TestSupport", dependencies: ["GPMSync"], path: "Tests/TestSupport"),
     ],

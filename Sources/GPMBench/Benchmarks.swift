@@ -18,16 +18,33 @@ public struct Benchmarks {
 
     var tree: String { workspace + "/tree" }
 
+    /// Which series the tree holds, written beside it when it is generated.
+    var treeSeries: String { (try? String(contentsOfFile: workspace + "/tree.series", encoding: .utf8)) ?? "?" }
+
     /// Generates the Marmara-scale tree once (kept between runs).
-    public func generate(municipalities: Int = 190, months: Int = 36) throws -> MarmaraGenerator.Summary {
+    public func generate(municipalities: Int = 190, months: Int = 36, series: MarmaraGenerator.Series = .realistic) throws -> MarmaraGenerator.Summary {
         var g = MarmaraGenerator()
         g.municipalities = municipalities
         g.months = months
+        g.series = series
         try? FileManager.default.removeItem(atPath: tree)
         let (summary, seconds) = try Measure.time { try g.write(to: tree, template: CentralSetup.templateFiles) }
-        report(String(format: "generated %d files, %d rows, %.1f MB in %.1f s under %@", summary.files, summary.rows,
-                      Double(summary.bytes) / 1e6, seconds, tree))
+        try series.rawValue.write(toFile: workspace + "/tree.series", atomically: true, encoding: .utf8)
+        report(String(format: "generated %d files, %d rows, %.1f MB in %.1f s under %@ (%@ series)", summary.files, summary.rows,
+                      Double(summary.bytes) / 1e6, seconds, tree, series.rawValue))
         return summary
+    }
+
+    // MARK: Outliers
+
+    /// The outlier rule on generated ordinary series with planted typing errors, one line per seed.
+    public func outliers(seeds: [UInt64] = [1, 2, 3]) {
+        for seed in seeds {
+            let calibration = OutlierCalibration(seed: seed)
+            let (r, t) = Measure.time { calibration.run() }
+            report(String(format: "outliers, seed %llu: %d ordinary values, %d flagged = %.3f%% false alarms (at most 0.5%%); %d typing errors, %d flagged = %.2f%% recall (at least 95%%); %.1f s",
+                          seed, r.judged, r.falseAlarms, r.falseAlarmRate * 100, r.planted, r.found, r.recall * 100, t))
+        }
     }
 
     // MARK: Validation
@@ -76,7 +93,37 @@ public struct Benchmarks {
         let (_, ours) = Measure.time { Validator(source: source).validate(paths: sample) }
         report(String(format: "same %d files (%d rows): frictionless %.2f s = %.0f rows/s; gpmsync %.3f s = %.0f rows/s (with the 12 earlier periods each file's outlier rule reads); ratio %.1f×",
                       sample.count, sampleRows, fl, Double(sampleRows) / fl, ours, Double(sampleRows) / ours, fl / ours))
-        report(String(format: "whole-tree rate against frictionless's rate on the sample: %.0f×", (Double(rows) / full) / (Double(sampleRows) / fl)))
+        let frictionlessRate = Double(sampleRows) / fl
+        report(String(format: "whole-tree rate against frictionless's rate on the sample: %.0f×", (Double(rows) / full) / frictionlessRate))
+        try validationProcess(rows: rows, frictionlessRate: frictionlessRate)
+    }
+
+    /// The shipped command as a process: `gpmsync validate --format json` on the whole tree, the JSON written
+    /// to a file, timed (median of 3) and its memory high-water mark read from `/usr/bin/time -v`.
+    func validationProcess(rows: Int, frictionlessRate: Double) throws {
+        let output = workspace + "/validate.json", timing = workspace + "/validate.time"
+        var runs: [Double] = []
+        for _ in 0..<3 {
+            runs.append(try Measure.time {
+                try Measure.shell("/usr/bin/time -v -o \(timing) \(binary) validate --repo \(tree) --format json > \(output) || [ $? -eq 1 ]", in: workspace)
+            }.1)
+        }
+        let t = Measure.median(runs)
+        let time = (try? String(contentsOfFile: timing, encoding: .utf8)) ?? ""
+        let rss = time.split(separator: "\n").first { $0.contains("Maximum resident set size") }
+            .flatMap { $0.split(separator: ":").last }.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+        // The counts close the streamed document: read its tail, not the whole file.
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: output))
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: size > 200 ? size - 200 : 0)
+        let tail = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
+        try handle.close()
+        func count(_ key: String) -> String {
+            tail.range(of: "\"\(key)\" : ").map { String(tail[$0.upperBound...].prefix { $0.isNumber }) } ?? "?"
+        }
+        report(String(format: "gpmsync validate --format json, a process on the whole tree (%@ series): %d rows in %.2f s (median of 3; best %.2f s) = %.0f rows/s, %.0f× frictionless's rate; %@ errors, %@ warnings, %.1f MB of JSON; memory high-water mark %.0f MB",
+                      treeSeries, rows, t, runs.min()!, Double(rows) / t, Double(rows) / t / frictionlessRate,
+                      count("errors"), count("warnings"), Double(size) / 1e6, rss / 1024))
     }
 
     // MARK: Sync
