@@ -38,8 +38,7 @@ public struct MarmaraGenerator {
         for (path, text) in template {
             try createFile(root + "/" + path, Array(text.utf8))
         }
-        let units = CSV.parse(Array(template["codelists/org_units.csv"]!.utf8)).rows.map { $0.fields[0] }
-        let orgs = Array(units.prefix(municipalities))
+        let orgs = orgs(template)
         var files = 0, rows = 0, bytes = 0
         var monthList: [(Int, Int)] = []
         var y = end.year, m = end.month
@@ -58,6 +57,11 @@ public struct MarmaraGenerator {
             }
         }
         return Summary(files: files, rows: rows, bytes: bytes, orgs: orgs)
+    }
+
+    /// The municipalities generated: the first of the code list.
+    public func orgs(_ template: [String: String]) -> [String] {
+        Array(CSV.parse(Array(template["codelists/org_units.csv"]!.utf8)).rows.map { $0.fields[0] }.prefix(municipalities))
     }
 
     /// 3 legal statuses × 7 nationalities × 4 age groups × (F, M, ALL) = 252 rows; ALL = F + M.

@@ -10,8 +10,9 @@ func openClone(_ options: RepositoryOptions) throws -> DataRepository {
 
 func say(_ language: Language, _ en: String, _ tr: String) { print(language == .tr ? tr : en) }
 
+/// Grouped per file and rule, as `validate` prints them.
 func printDiagnostics(_ diagnostics: [Diagnostic], _ language: Language) {
-    for d in diagnostics { print("  " + d.formatted(language)) }
+    for d in Diagnostic.grouped(diagnostics) { print("  " + d.formatted(language)) }
 }
 
 /// What a commit recorded and what it left out, as `commit` and `sync` both tell it.

@@ -14,15 +14,18 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
+    @Flag(help: "List every finding (text output groups repeated findings per file and rule).")
+    var all = false
+
     @OptionGroup var options: RepositoryOptions
 
     func run() throws {
         let root = options.root
         var validator = Validator(source: DirectorySource(root: root))
         if let repo = try? DataRepository(path: root) { validator.conflicts = ConflictStore(repository: repo).counts() }
-        let diagnostics: [Diagnostic]
+        let entries: [FileEntry]
         if paths.isEmpty {
-            diagnostics = validator.validateAll()
+            entries = validator.source.files()
         } else {
             let cwd = FileManager.default.currentDirectoryPath
             let relative = paths.map { p -> String in
@@ -30,20 +33,15 @@ struct ValidateCommand: ParsableCommand {
                 let std = URL(fileURLWithPath: abs).standardizedFileURL.path
                 return std.hasPrefix(root + "/") ? String(std.dropFirst(root.count + 1)) : p
             }
-            diagnostics = validator.validate(paths: relative)
+            entries = relative.compactMap { validator.source.entry(at: $0) }
         }
-        let report = ValidationReport(diagnostics)
-        switch format {
-        case .json, .html:
-            try printJSON(report)
-        case .text:
-            let lang = options.language
-            for d in diagnostics { print(d.formatted(lang)) }
-            print(lang == .tr
-                  ? "\(report.errors) hata, \(report.warnings) uyarı"
-                  : "\(report.errors) error(s), \(report.warnings) warning(s)")
+        // Written as found: a million findings never sit in memory at once.
+        let report = ReportWriter(format: format == .text ? .text(options.language, all: all) : .json) { bytes in
+            FileHandle.standardOutput.write(Data(bytes))
         }
-        if !report.ok { throw ExitCode(1) }
+        validator.validate(entries: entries) { report.add($0) }
+        report.finish()
+        if report.errors > 0 { throw ExitCode(1) }
     }
 }
 
