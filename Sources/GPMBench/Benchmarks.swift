@@ -65,8 +65,10 @@ public struct Benchmarks {
         let files = source.files().filter { $0.path.hasSuffix(".csv") && $0.path.hasPrefix("municipalities/") }
         let rows = files.reduce(0) { $0 + max(0, (source.bytes(at: $1.path)?.filter { $0 == 0x0A }.count ?? 1) - 1) }
         let errors = diagnostics.filter(\.isError).count
-        report(String(format: "gpmsync validate, whole tree: %d files, %d rows in %.2f s (median of 3; best %.2f s) = %.0f rows/s on one core (%d errors, %d warnings)",
-                      files.count, rows, full, runs.min()!, Double(rows) / full, errors, diagnostics.count - errors))
+        let outliers = diagnostics.filter { $0.rule == "outlier" }.count
+        report(String(format: "gpmsync validate in process, whole tree: %d files, %d rows in %.2f s (median of 3; best %.2f s) = %.0f rows/s on %d cores (%d errors, %d warnings, %d of them outliers: %.3f%% of %d measure cells)",
+                      files.count, rows, full, runs.min()!, Double(rows) / full, Validator.defaultWorkers, errors, diagnostics.count - errors,
+                      outliers, Double(outliers) / Double(measureCells(source, files)) * 100, measureCells(source, files)))
         // One changed file on the same tree: what commit and the pre-commit hook pay.
         let one = files[files.count / 2].path
         var times: [Double] = []
@@ -98,6 +100,14 @@ public struct Benchmarks {
         try validationProcess(rows: rows, frictionlessRate: frictionlessRate)
     }
 
+    /// Measure cells of the tree's tables (two per services row, one per residents row).
+    func measureCells(_ source: DirectorySource, _ files: [FileEntry]) -> Int {
+        files.reduce(0) { n, f in
+            let rows = max(0, (source.bytes(at: f.path)?.filter { $0 == 0x0A }.count ?? 1) - 1)
+            return n + rows * (f.path.contains("/services/") ? 2 : 1)
+        }
+    }
+
     /// The shipped command as a process: `gpmsync validate --format json` on the whole tree, the JSON written
     /// to a file, timed (median of 3) and its memory high-water mark read from `/usr/bin/time -v`.
     func validationProcess(rows: Int, frictionlessRate: Double) throws {
@@ -119,7 +129,7 @@ public struct Benchmarks {
         let tail = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
         try handle.close()
         func count(_ key: String) -> String {
-            tail.range(of: "\"\(key)\" : ").map { String(tail[$0.upperBound...].prefix { $0.isNumber }) } ?? "?"
+            tail.range(of: "\"\(key)\": ").map { String(tail[$0.upperBound...].prefix { $0.isNumber }) } ?? "?"
         }
         report(String(format: "gpmsync validate --format json, a process on the whole tree (%@ series): %d rows in %.2f s (median of 3; best %.2f s) = %.0f rows/s, %.0f× frictionless's rate; %@ errors, %@ warnings, %.1f MB of JSON; memory high-water mark %.0f MB",
                       treeSeries, rows, t, runs.min()!, Double(rows) / t, Double(rows) / t / frictionlessRate,
