@@ -179,7 +179,7 @@ public enum PreReceive {
         }
     }
 
-    /// The first error as the refusal, with how many more there are.
+    /// The first error as the refusal, with how many more there are and the rest grouped per file and rule.
     static func refuseOnError(_ diagnostics: [Diagnostic]) throws(Refusal) {
         let errors = diagnostics.filter(\.isError)
         guard let first = errors.first else { return }
