@@ -96,7 +96,9 @@ public final class ReportWriter {
     private func appendString(_ s: String) {
         buffer.append(0x22)
         defer { buffer.append(0x22) }
-        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+        var s = s
+        let plain = s.withUTF8 { u in !u.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }
+        guard !plain else {
             buffer.append(contentsOf: s.utf8)
             return
         }
