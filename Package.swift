@@ -87,7 +87,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
-        .testTarget(name: "GPMCoreTests", dependencies: ["GPMCore", "TestSupport"]),
+        .testTarget(name: "GPMCoreTests", dependencies: ["GPMCore", "GPMBench", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         .testTarget(
             name: "GPMWebTests",

@@ -18,16 +18,33 @@ public struct Benchmarks {
 
     var tree: String { workspace + "/tree" }
 
+    /// Which series the tree holds, written beside it when it is generated.
+    var treeSeries: String { (try? String(contentsOfFile: workspace + "/tree.series", encoding: .utf8)) ?? "?" }
+
     /// Generates the Marmara-scale tree once (kept between runs).
-    public func generate(municipalities: Int = 190, months: Int = 36) throws -> MarmaraGenerator.Summary {
+    public func generate(municipalities: Int = 190, months: Int = 36, series: MarmaraGenerator.Series = .realistic) throws -> MarmaraGenerator.Summary {
         var g = MarmaraGenerator()
         g.municipalities = municipalities
         g.months = months
+        g.series = series
         try? FileManager.default.removeItem(atPath: tree)
         let (summary, seconds) = try Measure.time { try g.write(to: tree, template: CentralSetup.templateFiles) }
-        report(String(format: "generated %d files, %d rows, %.1f MB in %.1f s under %@", summary.files, summary.rows,
-                      Double(summary.bytes) / 1e6, seconds, tree))
+        try series.rawValue.write(toFile: workspace + "/tree.series", atomically: true, encoding: .utf8)
+        report(String(format: "generated %d files, %d rows, %.1f MB in %.1f s under %@ (%@ series)", summary.files, summary.rows,
+                      Double(summary.bytes) / 1e6, seconds, tree, series.rawValue))
         return summary
+    }
+
+    // MARK: Outliers
+
+    /// The outlier rule on generated ordinary series with planted typing errors, one line per seed.
+    public func outliers(seeds: [UInt64] = [1, 2, 3]) {
+        for seed in seeds {
+            let calibration = OutlierCalibration(seed: seed)
+            let (r, t) = Measure.time { calibration.run() }
+            report(String(format: "outliers, seed %llu: %d ordinary values, %d flagged = %.3f%% false alarms (at most 0.5%%); %d typing errors, %d flagged = %.2f%% recall (at least 95%%); %.1f s",
+                          seed, r.judged, r.falseAlarms, r.falseAlarmRate * 100, r.planted, r.found, r.recall * 100, t))
+        }
     }
 
     // MARK: Validation
@@ -48,8 +65,10 @@ public struct Benchmarks {
         let files = source.files().filter { $0.path.hasSuffix(".csv") && $0.path.hasPrefix("municipalities/") }
         let rows = files.reduce(0) { $0 + max(0, (source.bytes(at: $1.path)?.filter { $0 == 0x0A }.count ?? 1) - 1) }
         let errors = diagnostics.filter(\.isError).count
-        report(String(format: "gpmsync validate, whole tree: %d files, %d rows in %.2f s (median of 3; best %.2f s) = %.0f rows/s on one core (%d errors, %d warnings)",
-                      files.count, rows, full, runs.min()!, Double(rows) / full, errors, diagnostics.count - errors))
+        let outliers = diagnostics.filter { $0.rule == "outlier" }.count
+        report(String(format: "gpmsync validate in process, whole tree: %d files, %d rows in %.2f s (median of 3; best %.2f s) = %.0f rows/s on %d cores (%d errors, %d warnings, %d of them outliers: %.3f%% of %d measure cells)",
+                      files.count, rows, full, runs.min()!, Double(rows) / full, Validator.defaultWorkers, errors, diagnostics.count - errors,
+                      outliers, Double(outliers) / Double(measureCells(source, files)) * 100, measureCells(source, files)))
         // One changed file on the same tree: what commit and the pre-commit hook pay.
         let one = files[files.count / 2].path
         var times: [Double] = []
@@ -70,13 +89,78 @@ public struct Benchmarks {
             generated.append(r)
         }
         try JSONSerialization.data(withJSONObject: ["name": "bench", "resources": generated]).write(to: URL(fileURLWithPath: tree + "/bench-sample.json"))
-        defer { try? FileManager.default.removeItem(atPath: tree + "/bench-sample.json") }
         let sampleRows = sample.reduce(0) { $0 + max(0, (source.bytes(at: $1)?.filter { $0 == 0x0A }.count ?? 1) - 1) }
         let (_, fl) = try Measure.time { try Measure.shell("python3 -m frictionless validate --json bench-sample.json > /dev/null || true", in: tree) }
+        // Gone before gpmsync validates the whole tree, where it would be a file outside the layout.
+        try FileManager.default.removeItem(atPath: tree + "/bench-sample.json")
         let (_, ours) = Measure.time { Validator(source: source).validate(paths: sample) }
         report(String(format: "same %d files (%d rows): frictionless %.2f s = %.0f rows/s; gpmsync %.3f s = %.0f rows/s (with the 12 earlier periods each file's outlier rule reads); ratio %.1f×",
                       sample.count, sampleRows, fl, Double(sampleRows) / fl, ours, Double(sampleRows) / ours, fl / ours))
-        report(String(format: "whole-tree rate against frictionless's rate on the sample: %.0f×", (Double(rows) / full) / (Double(sampleRows) / fl)))
+        let frictionlessRate = Double(sampleRows) / fl
+        report(String(format: "whole-tree rate against frictionless's rate on the sample: %.0f×", (Double(rows) / full) / frictionlessRate))
+        let bigRate = try frictionlessOnOneFile(files: files.filter { $0.path.contains("/services/") }.prefix(200).map(\.path), package: package)
+        try validationProcess(rows: rows, frictionlessRates: [("on the sample", frictionlessRate), ("on one large file", bigRate)])
+    }
+
+    /// frictionless-py at its best: one file of 200 services tables (its start-up spread over 50,000 rows),
+    /// with the foreign keys to the code lists but no primary key (the tables' keys repeat once joined).
+    func frictionlessOnOneFile(files: [String], package: [String: Any]) throws -> Double {
+        var text = ""
+        for (i, path) in files.enumerated() {
+            let t = try String(contentsOfFile: tree + "/" + path, encoding: .utf8)
+            text += i == 0 ? t : String(t[t.index(after: t.firstIndex(of: "\n")!)...])
+        }
+        try text.write(toFile: tree + "/bench-big.csv", atomically: true, encoding: .utf8)
+        let resources = package["resources"] as! [[String: Any]]
+        var services = resources.first { $0["name"] as? String == "services" }!
+        services["data"] = nil; services["gpmsync"] = nil; services["name"] = "big"; services["path"] = "bench-big.csv"; services["format"] = "csv"
+        var schema = services["schema"] as! [String: Any]
+        schema["primaryKey"] = nil
+        services["schema"] = schema
+        try JSONSerialization.data(withJSONObject: ["name": "bench-big", "resources": [services] + resources.filter { $0["path"] != nil }])
+            .write(to: URL(fileURLWithPath: tree + "/bench-big.json"))
+        let rows = text.utf8.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } - 1
+        let (_, t) = try Measure.time { try Measure.shell("python3 -m frictionless validate --json bench-big.json > /dev/null || true", in: tree) }
+        for f in ["bench-big.csv", "bench-big.json"] { try FileManager.default.removeItem(atPath: tree + "/" + f) }
+        report(String(format: "frictionless on one file of %d services tables (%d rows, foreign keys, no primary key): %.2f s = %.0f rows/s", files.count, rows, t, Double(rows) / t))
+        return Double(rows) / t
+    }
+
+    /// Measure cells of the tree's tables (two per services row, one per residents row).
+    func measureCells(_ source: DirectorySource, _ files: [FileEntry]) -> Int {
+        files.reduce(0) { n, f in
+            let rows = max(0, (source.bytes(at: f.path)?.filter { $0 == 0x0A }.count ?? 1) - 1)
+            return n + rows * (f.path.contains("/services/") ? 2 : 1)
+        }
+    }
+
+    /// The shipped command as a process: `gpmsync validate --format json` on the whole tree, the JSON written
+    /// to a file, timed (median of 3) and its memory high-water mark read from `/usr/bin/time -v`.
+    func validationProcess(rows: Int, frictionlessRates: [(String, Double)]) throws {
+        let output = workspace + "/validate.json", timing = workspace + "/validate.time"
+        var runs: [Double] = []
+        for _ in 0..<3 {
+            runs.append(try Measure.time {
+                try Measure.shell("/usr/bin/time -v -o \(timing) \(binary) validate --repo \(tree) --format json > \(output) || [ $? -eq 1 ]", in: workspace)
+            }.1)
+        }
+        let t = Measure.median(runs)
+        let time = (try? String(contentsOfFile: timing, encoding: .utf8)) ?? ""
+        let rss = time.split(separator: "\n").first { $0.contains("Maximum resident set size") }
+            .flatMap { $0.split(separator: ":").last }.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+        // The counts close the streamed document: read its tail, not the whole file.
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: output))
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: size > 200 ? size - 200 : 0)
+        let tail = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
+        try handle.close()
+        func count(_ key: String) -> String {
+            tail.range(of: "\"\(key)\": ").map { String(tail[$0.upperBound...].prefix { $0.isNumber }) } ?? "?"
+        }
+        let ratios = frictionlessRates.map { String(format: "%.0f× (best %.0f×) frictionless's rate %@", Double(rows) / t / $0.1, Double(rows) / runs.min()! / $0.1, $0.0) }
+        report(String(format: "gpmsync validate --format json, a process on the whole tree (%@ series): %d rows in %.2f s (median of 3; best %.2f s) = %.0f rows/s, %@; %@ errors, %@ warnings, %.1f MB of JSON; memory high-water mark %.0f MB",
+                      treeSeries, rows, t, runs.min()!, Double(rows) / t, ratios.joined(separator: ", "),
+                      count("errors"), count("warnings"), Double(size) / 1e6, rss / 1024))
     }
 
     // MARK: Sync

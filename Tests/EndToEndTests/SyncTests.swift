@@ -80,7 +80,8 @@ final class SyncTests: XCTestCase {
         XCTAssertEqual(conflicts.first?["ancestor"] as? String, "100")
         let validate = try f.gpmsync(["validate", "--format", "json"], in: b)
         XCTAssertEqual(validate.status, 1)
-        XCTAssertTrue(validate.stdout.contains("\"rule\" : \"conflict\""), validate.stdout)
+        let report = try JSONSerialization.jsonObject(with: Data(validate.stdout.utf8)) as? [String: Any]
+        XCTAssertTrue((report?["diagnostics"] as? [[String: Any]] ?? []).contains { $0["rule"] as? String == "conflict" }, validate.stdout)
         // Unresolved, it is not submitted.
         XCTAssertTrue(f.centralFile("contrib/34-kadikoy", residents)?.contains("111") ?? false)
         try f.gpmsync(["resolve", residents, "--value", "TP|SYR|F|ALL/count=120"], in: b).check()

@@ -1,3 +1,4 @@
+import Foundation
 @testable import GPMCore
 
 // The validator's table rules as they were first written, over `CSV.Table` strings: kept as the oracle
@@ -245,8 +246,9 @@ struct ReferenceTableRules {
     }
 }
 
-/// `outlier`: a value more than 3 modified z-scores from the same cell's previous 12 periods, or ±50% on
-/// the period before.
+/// `outlier`, written plainly from its definition (see `OutlierRule`): flagged when the value is beyond 2.5
+/// times (or 1/2.5 of) the median of the cell's filed earlier periods, more than 5 apart from it on the
+/// scale 2√(x + 3/8), and beyond 4 robust standard deviations of the history's log(x + 1) or 5 times.
 struct ReferenceOutlierRule {
     let path: String
     let dataset: Dataset
@@ -258,31 +260,23 @@ struct ReferenceOutlierRule {
         let measures = dataset.schema.measures
         var out: [Diagnostic] = []
         for row in rows {
-            let id = row.id
-            // The same cell's row in each earlier period, looked up once for all measures.
-            let past = history.map { $0?.byKey[id] }
+            let past = history.map { $0?.byKey[row.id] }
             for (m, field) in measures.enumerated() {
-                guard let v = row.measures[m] else { continue }
-                let series = past.compactMap { $0?.measures[m] ?? nil }
-                if let previous = (past.first ?? nil)?.measures[m] ?? nil, previous > 0 {
-                    let change = (Double(v) - Double(previous)) / Double(previous)
-                    if abs(change) > 0.5 {
-                        out.append(Diagnostic(path: path, line: row.line, field: field.name, rule: "outlier", severity: .warning,
-                                              message: Messages.outlier(field.name, v, "\(previous) the period before (\(Int((change * 100).rounded()))%)",
-                                                                        "bir önceki dönem \(previous) (%\(Int((change * 100).rounded())))")))
-                        continue
-                    }
-                }
-                guard series.count >= 3 else { continue }
-                let median = medianOf(series.map(Double.init))
-                let mad = medianOf(series.map { abs(Double($0) - median) })
-                guard mad > 0 else { continue }
-                let z = 0.6745 * (Double(v) - median) / mad
-                if abs(z) > 3 {
-                    out.append(Diagnostic(path: path, line: row.line, field: field.name, rule: "outlier", severity: .warning,
-                                          message: Messages.outlier(field.name, v, "modified z-score \(String(format: "%.1f", z)) against the last \(series.count) periods",
-                                                                    "son \(series.count) döneme göre değiştirilmiş z-puanı \(String(format: "%.1f", z))")))
-                }
+                guard let v = row.measures[m], v >= 0 else { continue }
+                let series = past.compactMap { $0?.measures[m] ?? nil }.filter { $0 >= 0 }.map(Double.init)
+                guard !series.isEmpty else { continue }
+                let median = medianOf(series)
+                let ratio = (Double(v) + 1) / (median + 1)
+                let logs = series.map { log($0 + 1) }
+                let center = medianOf(logs)
+                let deviation = 1.4826 * medianOf(logs.map { abs($0 - center) })
+                guard ratio > 2.5 || ratio < 0.4,
+                      2 * abs((Double(v) + 0.375).squareRoot() - (median + 0.375).squareRoot()) > 5,
+                      abs(log(ratio)) > min(4 * deviation, log(5)) else { continue }
+                let found = OutlierRule.Comparison(value: v, median: median, periods: series.count,
+                                                   lowest: series.min()!, highest: series.max()!)
+                out.append(Diagnostic(path: path, line: row.line, field: field.name, rule: "outlier", severity: .warning,
+                                      message: found.message(field: field.name)))
             }
         }
         return out

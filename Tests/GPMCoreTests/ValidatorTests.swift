@@ -203,35 +203,92 @@ final class OutlierTests: XCTestCase {
             .validate(paths: ["municipalities/34-kadikoy/data/residents/\(period).csv"]).filter { $0.rule == "outlier" }
     }
 
-    func testHalfAgainOnThePeriodBefore() throws {
+    /// Quarters from 2023Q1 on, one value each; returns the quarter after the last.
+    func writeSeries(_ root: String, _ values: [Int]) throws -> String {
+        var period = Period("2023Q1")!
+        for v in values {
+            try write(root, period.description, v)
+            period = Period("\(period.year + (period.part == 4 ? 1 : 0))Q\(period.part % 4 + 1)")!
+        }
+        return period.description
+    }
+
+    /// A digit added or lost against the one earlier period is flagged and says what it was compared with;
+    /// half again more (flagged before the rule was calibrated) is not.
+    func testTypingErrorAgainstOnePeriod() throws {
         let dir = TemporaryDirectory()
         let root = try templateCopy(dir)
         try write(root, "2025Q1", 100)
+        try write(root, "2025Q2", 1000)
+        let up = outliers(root, "2025Q2")
+        XCTAssertEqual(up.map(\.line), [2])
+        XCTAssertEqual(up.first?.severity, .warning)
+        XCTAssertEqual(up.first?.message.en, "count = 1000 is unusual: 10.0 times the value of its one earlier period, 100")
+        XCTAssertEqual(up.first?.message.tr, "count = 1000 olağan dışı: önceki tek dönemdeki 100 değerinin 10,0 katı")
+        try write(root, "2025Q2", 10)
+        XCTAssertEqual(outliers(root, "2025Q2").first?.message.en, "count = 10 is unusual: 10.0 times less than the value of its one earlier period, 100")
         try write(root, "2025Q2", 160)
-        XCTAssertEqual(outliers(root, "2025Q2").map(\.line), [2])
-        XCTAssertEqual(outliers(root, "2025Q2").first?.severity, .warning)
-        try write(root, "2025Q2", 140)
         XCTAssertEqual(outliers(root, "2025Q2"), [])
-        // With 2025Q2 not filed, 2025Q1 is not "the period before" 2025Q3.
-        try FileManager.default.removeItem(atPath: root + "/municipalities/34-kadikoy/data/residents/2025Q2.csv")
-        try write(root, "2025Q3", 160)
-        XCTAssertEqual(outliers(root, "2025Q3"), [])
+        try write(root, "2025Q2", 60)
+        XCTAssertEqual(outliers(root, "2025Q2"), [])
     }
 
-    func testModifiedZScoreAgainstTwelvePeriods() throws {
+    /// Against the median of the filed periods among the last twelve: a value far from the series is flagged
+    /// with the median and the range; one within its usual movement is not, and neither is a value after an
+    /// earlier typing error the median ignores.
+    func testAgainstTheMedianOfTheSeries() throws {
         let dir = TemporaryDirectory()
         let root = try templateCopy(dir)
-        let history = [100, 104, 98, 101, 97, 103, 99, 102]
-        var period = Period("2023Q1")!
-        var periods: [String] = []
-        for _ in history { periods.append(period.description); period = Period("\(period.year + (period.part == 4 ? 1 : 0))Q\(period.part % 4 + 1)")! }
-        for (p, v) in zip(periods, history) { try write(root, p, v) }
-        // 140 is within 50 % of the period before (102) but far from the series' median.
-        try write(root, period.description, 140)
-        XCTAssertEqual(outliers(root, period.description).count, 1)
-        XCTAssertTrue(outliers(root, period.description).first?.message.en.contains("z-score") ?? false)
-        try write(root, period.description, 101)
-        XCTAssertEqual(outliers(root, period.description), [])
+        let next = try writeSeries(root, [100, 104, 98, 101, 97, 1030, 99, 102])
+        try write(root, next, 1010)
+        XCTAssertEqual(outliers(root, next).map(\.message.en),
+                       ["count = 1010 is unusual: 10.0 times the median of its 8 earlier periods, 100.5 (they ranged from 97 to 1030)"])
+        XCTAssertEqual(outliers(root, next).first?.message.tr,
+                       "count = 1010 olağan dışı: önceki 8 dönemin ortancası olan 100,5 değerinin 10,0 katı (bu dönemlerde 97 ile 1030 arasındaydı)")
+        for ordinary in [140, 60, 103, 180] {
+            try write(root, next, ordinary)
+            XCTAssertEqual(outliers(root, next), [], "\(ordinary)")
+        }
+        try write(root, next, 0)
+        XCTAssertEqual(outliers(root, next).first?.message.en,
+                       "count = 0 is unusual: compared with the median of its 8 earlier periods, 100.5 (they ranged from 97 to 1030)")
+    }
+
+    /// Small counts move by more than their ratio suggests: 12 after a few 2s and 3s is counting noise.
+    func testSmallCountsAreNotFlagged() throws {
+        let dir = TemporaryDirectory()
+        let root = try templateCopy(dir)
+        let next = try writeSeries(root, [2, 3, 0, 2, 5, 1])
+        for v in [12, 0, 9] {
+            try write(root, next, v)
+            XCTAssertEqual(outliers(root, next), [], "\(v)")
+        }
+        try write(root, next, 60)
+        XCTAssertEqual(outliers(root, next).count, 1)
+    }
+
+    /// A cell that swings between 100 and 300 gets a wider band than a steady one, never wider than 5 times.
+    func testTheCellsOwnSpreadWidensTheBand() throws {
+        let dir = TemporaryDirectory()
+        let root = try templateCopy(dir)
+        let next = try writeSeries(root, [100, 300, 110, 290, 95, 310, 105, 280, 100, 300, 98, 305])
+        try write(root, next, 700)
+        XCTAssertEqual(outliers(root, next), [])
+        try write(root, next, 3000)
+        XCTAssertEqual(outliers(root, next).count, 1)
+    }
+
+    /// Counts at the edge of a 64-bit integer, as value or as history: compared, reported, never a trap.
+    func testHugeCountsNeverTrap() throws {
+        let dir = TemporaryDirectory()
+        let root = try templateCopy(dir)
+        for (before, after) in [(1, 100_000_000_000_000_000), (0, Int.max), (Int.max, 1), (Int.max, 0), (Int.max - 1, Int.max)] {
+            try write(root, "2025Q1", before)
+            try write(root, "2025Q2", after)
+            let found = outliers(root, "2025Q2")
+            XCTAssertEqual(found.count, before == Int.max - 1 ? 0 : 1, "\(before) → \(after)")
+            if let m = found.first?.message { XCTAssertTrue(m.en.contains("\(after)") && m.tr.contains("\(after)"), m.en) }
+        }
     }
 }
 

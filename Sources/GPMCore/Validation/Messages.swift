@@ -95,6 +95,9 @@ enum Messages {
     static func outlier(_ f: String, _ v: Int, _ why: String, _ whyTR: String) -> Message {
         Message(en: "\(f) = \(v) is unusual: \(why)", tr: "\(f) = \(v) olağan dışı: \(whyTR)")
     }
+    static func moreLikeThis(_ n: Int) -> Message {
+        Message(en: "\(n) more like this (--all lists each one)", tr: "buna benzer \(n) bulgu daha (--all hepsini listeler)")
+    }
     static func pii(_ kind: String, _ kindTR: String) -> Message {
         Message(en: "looks like \(kind); personal data must never be entered (the file will not be committed)",
                 tr: "\(kindTR) gibi görünüyor; kişisel veri girilemez (dosya kaydedilmeyecek)")

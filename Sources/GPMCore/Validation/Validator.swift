@@ -59,12 +59,20 @@ public struct Validator: Sendable {
         validate(entries: paths.compactMap { source.entry(at: $0) })
     }
 
+    /// Validates the files, on every core when there are several series (see `validate(entries:emit:)`).
     public func validate(entries: [FileEntry]) -> [Diagnostic] {
-        entries.flatMap { validate(entry: $0) }
+        var out: [Diagnostic] = []
+        validate(entries: entries) { out += $0 }
+        return out
     }
 
     /// Every check on one file.
     public func validate(entry: FileEntry) -> [Diagnostic] {
+        validate(entry: entry, cache: readTables)
+    }
+
+    /// Every check on one file; `cache` keeps the tables read for the outlier rule's earlier periods.
+    func validate(entry: FileEntry, cache: KeyedRowsCache) -> [Diagnostic] {
         let path = entry.path
         var out: [Diagnostic] = []
         if entry.isSymlink {
@@ -94,7 +102,7 @@ public struct Validator: Sendable {
         }
         switch kind {
         case .record(let org, let datasetName, let periodText):
-            out += validateRecords(path: path, bytes: bytes, org: org, datasetName: datasetName, periodText: periodText)
+            out += validateRecords(path: path, bytes: bytes, org: org, datasetName: datasetName, periodText: periodText, cache: cache)
         case .practice(let org, let id):
             out += PracticeRules(codeLists: codeLists).validate(path: path, text: text, org: org, id: id)
         case .profile:
@@ -113,7 +121,8 @@ public struct Validator: Sendable {
         return out
     }
 
-    func validateRecords(path: String, bytes: [UInt8], org: String, datasetName: String, periodText: String) -> [Diagnostic] {
+    func validateRecords(path: String, bytes: [UInt8], org: String, datasetName: String, periodText: String,
+                         cache: KeyedRowsCache) -> [Diagnostic] {
         // A table that cannot be read by its schema is still read line by line for personal data.
         guard let package else {
             return [Diagnostic(path: path, rule: "unknown-dataset",
@@ -137,14 +146,14 @@ public struct Validator: Sendable {
         out += rules.check(CSV.Cells(bytes))
         if checkOutliers {
             out += OutlierRule(path: path, plan: plan, rows: rules.rows).check(
-                history: history(org: org, plan: plan, before: period))
-            readTables.store(path, rules.rows)
+                history: history(org: org, plan: plan, before: period, cache: cache))
+            cache.store(path, rules.rows)
         }
         return out
     }
 
     /// The same municipality's tables of the 12 periods before `period`, nearest first, nil where absent.
-    func history(org: String, plan: TablePlan, before period: Period) -> [KeyedRows?] {
+    func history(org: String, plan: TablePlan, before period: Period, cache readTables: KeyedRowsCache) -> [KeyedRows?] {
         let dataset = plan.dataset
         var result: [KeyedRows?] = []
         var p = period

@@ -17,7 +17,16 @@ public enum PreReceive {
         public var path: String?
         public var en: String
         public var tr: String
-        public var text: String { "refused \(rule)\(path.map { " \($0)" } ?? ""): \(en) / \(tr)" }
+        /// The further findings behind a refusal on validation, listed grouped per file and rule as
+        /// `validate` prints them (at most 20 lines).
+        public var findings: [Diagnostic] = []
+        public var text: String {
+            var lines = ["refused \(rule)\(path.map { " \($0)" } ?? ""): \(en) / \(tr)"]
+            for d in Diagnostic.grouped(findings).prefix(20) {
+                lines.append("  " + d.formatted(.en).description + " / " + d.message.tr)
+            }
+            return lines.joined(separator: "\n")
+        }
     }
 
     /// The hook: reads the updates git passes on stdin, checks them in the repository the environment names
@@ -172,13 +181,15 @@ public enum PreReceive {
         }
     }
 
-    /// The first error as the refusal, with how many more there are.
+    /// The first error as the refusal, with how many more there are and the rest grouped per file and rule.
     static func refuseOnError(_ diagnostics: [Diagnostic]) throws(Refusal) {
-        guard let first = diagnostics.first(where: \.isError) else { return }
-        let more = diagnostics.filter(\.isError).count - 1
+        let errors = diagnostics.filter(\.isError)
+        guard let first = errors.first else { return }
+        let more = errors.count - 1
         throw Refusal(rule: first.rule, path: first.path + (first.line.map { ":\($0)" } ?? ""),
                       en: first.message.en + (more > 0 ? " (and \(more) more error(s))" : ""),
-                      tr: first.message.tr + (more > 0 ? " (ve \(more) hata daha)" : ""))
+                      tr: first.message.tr + (more > 0 ? " (ve \(more) hata daha)" : ""),
+                      findings: Array(errors.dropFirst()))
     }
 
     /// Paths a commit changes: against its parent, or for a merge, paths that differ from every parent.

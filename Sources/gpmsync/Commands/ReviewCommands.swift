@@ -118,7 +118,7 @@ struct ReviewCommand: ParsableCommand {
             case .text:
                 emit("contrib/\(org) \(shown.tip.hex)")
                 emit(shown.diff.text(), terminator: "")
-                for d in shown.diagnostics { emit(d.formatted(options.language)) }
+                for d in Diagnostic.grouped(shown.diagnostics) { emit(d.formatted(options.language)) }
             case .json:
                 struct Shown: Encodable { var org: String; var tip: String; var diff: SemanticDiff; var diagnostics: [Diagnostic] }
                 try printJSON(Shown(org: org, tip: shown.tip.hex, diff: shown.diff, diagnostics: shown.diagnostics))

@@ -14,6 +14,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: ReportFormat = .text
 
+    @Flag(help: "List every finding (text output groups repeated findings per file and rule).")
+    var all = false
+
     @OptionGroup var options: RepositoryOptions
 
     func run() throws {
@@ -21,17 +24,14 @@ struct ValidateCommand: ParsableCommand {
         let source = DirectorySource(root: root)
         var validator = Validator(source: source)
         if let repo = try? DataRepository(path: root) { validator.conflicts = ConflictStore(repository: repo).counts() }
-        let diagnostics = paths.isEmpty ? validator.validateAll() : validator.validate(entries: try entries(source))
-        let report = ValidationReport(diagnostics)
-        switch format {
-        case .json:
-            try printJSON(report)
-        case .text:
-            let lang = options.language
-            for d in diagnostics { emit(d.formatted(lang)) }
-            say(lang, "\(report.errors) error(s), \(report.warnings) warning(s)", "\(report.errors) hata, \(report.warnings) uyarı")
+        let entries = paths.isEmpty ? validator.source.files() : try entries(source)
+        // Written as found: a million findings never sit in memory at once.
+        let report = ReportWriter(format: format == .text ? .text(options.language, all: all) : .json) { bytes in
+            FileHandle.standardOutput.write(Data(bytes))
         }
-        if !report.ok { throw ExitCode(1) }
+        validator.validate(entries: entries) { report.add($0) }
+        report.finish()
+        if report.errors > 0 { throw ExitCode(1) }
     }
 
     /// The files the arguments name: a file, or every file under a folder. A path that does not exist, or

@@ -20,7 +20,7 @@ func emitError(_ text: TerminalText) {
 }
 
 func printDiagnostics(_ diagnostics: [Diagnostic], _ language: Language) {
-    for d in diagnostics { emit("  \(d.formatted(language))") }
+    for d in Diagnostic.grouped(diagnostics) { emit("  \(d.formatted(language))") }
 }
 
 /// One JSON document on standard output, every character a terminal acts on escaped in its strings.

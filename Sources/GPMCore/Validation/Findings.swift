@@ -1,0 +1,120 @@
+import Foundation
+
+extension Diagnostic {
+    /// Findings as people read them: per file and rule, the first `shown` in their order, then one line in
+    /// their place saying how many more there are ("312 more like this"). A reviewer who sees 170,000 lines
+    /// reads none; one who sees three per file and rule, with counts, reads them all. Order is kept.
+    public static func grouped(_ diagnostics: [Diagnostic], shown: Int = 3) -> [Diagnostic] {
+        struct Group: Hashable { var path: String; var rule: String }
+        var total: [Group: Int] = [:]
+        for d in diagnostics { total[Group(path: d.path, rule: d.rule), default: 0] += 1 }
+        guard total.values.contains(where: { $0 > shown }) else { return diagnostics }
+        var seen: [Group: Int] = [:]
+        var out: [Diagnostic] = []
+        for d in diagnostics {
+            let g = Group(path: d.path, rule: d.rule)
+            let n = seen[g, default: 0] + 1
+            seen[g] = n
+            if n <= shown { out.append(d) }
+            if n == shown, let all = total[g], all > shown {
+                out.append(Diagnostic(path: d.path, rule: d.rule, severity: d.severity, message: Messages.moreLikeThis(all - shown)))
+            }
+        }
+        return out
+    }
+}
+
+/// A validation report written as it is produced, so a run with a million findings holds only the file at
+/// hand: JSON (one document of the SPEC's shape, its counts after the diagnostics, where a streamed document
+/// can know them) or text (grouped per file and rule unless `all`). Bytes go to `write` in chunks.
+public final class ReportWriter {
+    public enum Format: Sendable { case json, text(Language, all: Bool) }
+
+    public private(set) var errors = 0
+    public private(set) var warnings = 0
+    private let format: Format
+    private let write: ([UInt8]) -> Void
+    private var buffer: [UInt8] = []
+    private var first = true
+
+    public init(format: Format, write: @escaping ([UInt8]) -> Void) {
+        self.format = format
+        self.write = write
+        buffer.reserveCapacity(1 << 16)
+        if case .json = format { buffer.append(contentsOf: "{\"diagnostics\": [".utf8) }
+    }
+
+    /// One file's findings (or any batch: text grouping is per file and rule within a batch).
+    public func add(_ diagnostics: [Diagnostic]) {
+        for d in diagnostics { if d.isError { errors += 1 } else { warnings += 1 } }
+        switch format {
+        case .json:
+            for d in diagnostics {
+                buffer.append(contentsOf: (first ? "\n" : ",\n").utf8)
+                first = false
+                appendJSON(d)
+                if buffer.count >= 1 << 16 { flush() }
+            }
+        case .text(let language, let all):
+            for d in all ? diagnostics : Diagnostic.grouped(diagnostics) {
+                buffer.append(contentsOf: (d.formatted(language).description + "\n").utf8)
+                if buffer.count >= 1 << 16 { flush() }
+            }
+        }
+    }
+
+    /// Closes the document (JSON) or prints the counts (text), and hands over what is left.
+    public func finish() {
+        switch format {
+        case .json:
+            buffer.append(contentsOf: "\n],\n\"errors\": \(errors), \"warnings\": \(warnings), \"ok\": \(errors == 0)}\n".utf8)
+        case .text(let language, _):
+            buffer.append(contentsOf: (language == .tr ? "\(errors) hata, \(warnings) uyarı\n" : "\(errors) error(s), \(warnings) warning(s)\n").utf8)
+        }
+        flush()
+    }
+
+    private func flush() {
+        if !buffer.isEmpty { write(buffer) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// The keys and order of `Diagnostic.encode(to:)`: absent line and field are `null`.
+    private func appendJSON(_ d: Diagnostic) {
+        buffer.append(contentsOf: "{\"path\": ".utf8); appendString(d.path)
+        buffer.append(contentsOf: ", \"line\": ".utf8); buffer.append(contentsOf: (d.line.map(String.init) ?? "null").utf8)
+        buffer.append(contentsOf: ", \"field\": ".utf8)
+        if let f = d.field { appendString(f) } else { buffer.append(contentsOf: "null".utf8) }
+        buffer.append(contentsOf: ", \"rule\": ".utf8); appendString(d.rule)
+        buffer.append(contentsOf: ", \"severity\": ".utf8); appendString(d.severity.rawValue)
+        buffer.append(contentsOf: ", \"message\": {\"en\": ".utf8); appendString(d.message.en)
+        buffer.append(contentsOf: ", \"tr\": ".utf8); appendString(d.message.tr)
+        buffer.append(contentsOf: "}}".utf8)
+    }
+
+    /// A JSON string: quotes, backslashes, control characters and whatever else a terminal acts on
+    /// (`TerminalText.isControl`: DEL, C1, bidirectional controls) escaped, everything else as UTF-8.
+    private func appendString(_ s: String) {
+        buffer.append(0x22)
+        defer { buffer.append(0x22) }
+        var s = s
+        let plain = s.withUTF8 { u in !u.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x7F } }
+        guard !plain else {
+            buffer.append(contentsOf: s.utf8)
+            return
+        }
+        let hex = Array("0123456789abcdef".utf8)
+        for scalar in s.unicodeScalars {
+            switch scalar.value {
+            case 0x22: buffer += [0x5C, 0x22]
+            case 0x5C: buffer += [0x5C, 0x5C]
+            case 0x0A: buffer += [0x5C, 0x6E]
+            case 0x0D: buffer += [0x5C, 0x72]
+            case 0x09: buffer += [0x5C, 0x74]
+            case let v where TerminalText.isControl(v):
+                buffer += [0x5C, 0x75] + [12, 8, 4, 0].map { hex[Int((v >> $0) & 0xF)] }
+            default: buffer += Array(String(scalar).utf8)
+            }
+        }
+    }
+}
