@@ -53,7 +53,7 @@ let package = Package(
             ]
         ),
         // Charts drawn as inline SVG strings: pure Swift, no dependency, golden-file tested.
-        .target(name: "GPMCharts"),
+        .target(name: "GPMCharts", dependencies: ["GPMCore"]),
         // The HTML of the console (and of the staff's page): escaping, the layout, every page, in Turkish and English.
         .target(
             name: "GPMPages",

@@ -1,3 +1,5 @@
+import GPMCore
+
 /// A municipality × period matrix as an SVG heat map: one square per cell, coloured by its state.
 public struct HeatMap: Sendable, Equatable {
     public enum State: String, Sendable, CaseIterable { case approved, submitted, late, missing }
@@ -27,17 +29,17 @@ public struct HeatMap: Sendable, Equatable {
         let top = 50
         let width = labelWidth + columns.count * (cell + 2) + 4
         let height = top + rows.count * (cell + 2) + 4
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"heatmap\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\"><title>\(escape(title))</title>"
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"heatmap\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\"><title>\(htmlEscaped(title))</title>"
         for (j, c) in columns.enumerated() {
             let x = labelWidth + j * (cell + 2) + cell / 2
-            out += "<text x=\"\(x)\" y=\"\(top - 4)\" font-size=\"9\" fill=\"#555\" transform=\"rotate(-60 \(x) \(top - 4))\">\(escape(c))</text>"
+            out += "<text x=\"\(x)\" y=\"\(top - 4)\" font-size=\"9\" fill=\"#555\" transform=\"rotate(-60 \(x) \(top - 4))\">\(htmlEscaped(c))</text>"
         }
         for (i, r) in rows.enumerated() {
             let y = top + i * (cell + 2)
-            out += "<text x=\"\(labelWidth - 6)\" y=\"\(y + cell - 4)\" font-size=\"11\" fill=\"#333\" text-anchor=\"end\">\(escape(r))</text>"
+            out += "<text x=\"\(labelWidth - 6)\" y=\"\(y + cell - 4)\" font-size=\"11\" fill=\"#333\" text-anchor=\"end\">\(htmlEscaped(r))</text>"
             for (j, c) in columns.enumerated() {
                 let s = i < cells.count && j < cells[i].count ? cells[i][j] : .missing
-                out += "<rect class=\"cell \(s.rawValue)\" x=\"\(labelWidth + j * (cell + 2))\" y=\"\(y)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(Self.colour(s))\"><title>\(escape(r)) \(escape(c)): \(s.rawValue)</title></rect>"
+                out += "<rect class=\"cell \(s.rawValue)\" x=\"\(labelWidth + j * (cell + 2))\" y=\"\(y)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(Self.colour(s))\"><title>\(htmlEscaped(r)) \(htmlEscaped(c)): \(s.rawValue)</title></rect>"
             }
         }
         return out + "</svg>"

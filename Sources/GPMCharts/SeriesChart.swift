@@ -1,3 +1,5 @@
+import GPMCore
+
 /// A small line chart of one cell's series over its periods, with the value under review marked: drawn as
 /// an inline SVG string on the server (no script, no asset from outside the page). Pure and deterministic,
 /// so the same series always gives the same bytes (golden-file tested).
@@ -37,7 +39,7 @@ public struct SeriesChart: Sendable, Equatable {
         func y(_ v: Double) -> Double { top + plotHeight * (1 - max(0, v) / high) }
 
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"series\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\">"
-        out += "<title>\(escape(title))</title>"
+        out += "<title>\(htmlEscaped(title))</title>"
         out += "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(top + plotHeight))\" stroke=\"#999\" stroke-width=\"1\"/>"
         // The line, broken where a period has no value.
         var segment: [String] = []
@@ -56,16 +58,16 @@ public struct SeriesChart: Sendable, Equatable {
             let cls = isMarked ? (finding == nil ? "point new" : "point new outlier") : "point"
             let fill = isMarked ? (finding == nil ? "#f57900" : "#cc0000") : "#3465a4"
             let tip = "\(p.label): \(number(v))" + (isMarked ? (finding.map { " — \($0)" } ?? "") : "")
-            out += "<circle class=\"\(cls)\" cx=\"\(n(x(i)))\" cy=\"\(n(y(v)))\" r=\"\(n(isMarked ? 4 : 2.5))\" fill=\"\(fill)\"><title>\(escape(tip))</title></circle>"
+            out += "<circle class=\"\(cls)\" cx=\"\(n(x(i)))\" cy=\"\(n(y(v)))\" r=\"\(n(isMarked ? 4 : 2.5))\" fill=\"\(fill)\"><title>\(htmlEscaped(tip))</title></circle>"
             if isMarked, finding != nil {
                 out += "<circle class=\"ring\" cx=\"\(n(x(i)))\" cy=\"\(n(y(v)))\" r=\"7\" fill=\"none\" stroke=\"#cc0000\" stroke-width=\"1.5\"/>"
             }
         }
         if let first = points.first {
-            out += "<text x=\"\(n(left))\" y=\"\(height - 2)\" font-size=\"9\" fill=\"#555\">\(escape(first.label))</text>"
+            out += "<text x=\"\(n(left))\" y=\"\(height - 2)\" font-size=\"9\" fill=\"#555\">\(htmlEscaped(first.label))</text>"
         }
         if points.count > 1, let last = points.last {
-            out += "<text x=\"\(n(left + plotWidth))\" y=\"\(height - 2)\" font-size=\"9\" fill=\"#555\" text-anchor=\"end\">\(escape(last.label))</text>"
+            out += "<text x=\"\(n(left + plotWidth))\" y=\"\(height - 2)\" font-size=\"9\" fill=\"#555\" text-anchor=\"end\">\(htmlEscaped(last.label))</text>"
         }
         return out + "</svg>"
     }
@@ -79,21 +81,3 @@ public struct SeriesChart: Sendable, Equatable {
     func number(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v) }
 }
 
-/// Text and attribute values escaped for HTML and SVG.
-public func escape(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for c in text.unicodeScalars {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default:
-            // Control characters other than tab and newline never reach a page raw.
-            if c.value < 0x20 && c != "\n" && c != "\t" || c.value == 0x7F { out += "&#xFFFD;" } else { out.unicodeScalars.append(c) }
-        }
-    }
-    return out
-}

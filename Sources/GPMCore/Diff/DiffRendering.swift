@@ -43,28 +43,28 @@ extension SemanticDiff {
     /// One self-contained page (no external assets): records as tables with changed cells highlighted,
     /// totals per municipality.
     public func html(title: String) -> String {
-        var body = "<h1>\(escape(title))</h1>\n"
+        var body = "<h1>\(htmlEscaped(title))</h1>\n"
         let byOrg = Dictionary(grouping: files) { $0.orgUnit ?? "GPM" }
         body += "<table class=\"totals\"><thead><tr><th>municipality</th><th>files</th><th>rows added</th><th>rows removed</th><th>rows changed</th></tr></thead><tbody>\n"
         for org in byOrg.keys.sorted() {
             let d = SemanticDiff(files: byOrg[org]!)
             let c = d.counts
-            body += "<tr><td>\(escape(org))</td><td>\(d.files.count)</td><td>\(c.added)</td><td>\(c.removed)</td><td>\(c.changed)</td></tr>\n"
+            body += "<tr><td>\(htmlEscaped(org))</td><td>\(d.files.count)</td><td>\(c.added)</td><td>\(c.removed)</td><td>\(c.changed)</td></tr>\n"
         }
         body += "</tbody></table>\n"
         for f in files {
-            body += "<section class=\"file \(f.kind.rawValue)\"><h2>\(escape(f.path)) <small>\(f.kind.rawValue)</small></h2>\n"
+            body += "<section class=\"file \(f.kind.rawValue)\"><h2>\(htmlEscaped(f.path)) <small>\(f.kind.rawValue)</small></h2>\n"
             if let rows = f.rows, !rows.isEmpty {
                 let columns = rows.flatMap { $0.cells.map(\.field) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-                body += "<table class=\"records\"><thead><tr><th>change</th><th>key</th>" + columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+                body += "<table class=\"records\"><thead><tr><th>change</th><th>key</th>" + columns.map { "<th>\(htmlEscaped($0))</th>" }.joined() + "</tr></thead><tbody>\n"
                 for r in rows {
-                    body += "<tr class=\"\(r.kind.rawValue)\"><td>\(r.kind.rawValue)</td><td>\(escape(r.key))</td>"
+                    body += "<tr class=\"\(r.kind.rawValue)\"><td>\(r.kind.rawValue)</td><td>\(htmlEscaped(r.key))</td>"
                     for c in columns {
                         if let cell = r.cells.first(where: { $0.field == c }) {
                             switch r.kind {
-                            case .changed: body += "<td class=\"changed\"><del>\(escape(cell.old ?? ""))</del> → <ins>\(escape(cell.new ?? ""))</ins></td>"
-                            case .added: body += "<td>\(escape(cell.new ?? ""))</td>"
-                            case .removed: body += "<td>\(escape(cell.old ?? ""))</td>"
+                            case .changed: body += "<td class=\"changed\"><del>\(htmlEscaped(cell.old ?? ""))</del> → <ins>\(htmlEscaped(cell.new ?? ""))</ins></td>"
+                            case .added: body += "<td>\(htmlEscaped(cell.new ?? ""))</td>"
+                            case .removed: body += "<td>\(htmlEscaped(cell.old ?? ""))</td>"
                             }
                         } else {
                             body += "<td></td>"
@@ -77,20 +77,20 @@ extension SemanticDiff {
             if let fields = f.fields, !fields.isEmpty {
                 body += "<table class=\"fields\"><thead><tr><th>field</th><th>old</th><th>new</th></tr></thead><tbody>\n"
                 for c in fields {
-                    body += "<tr><td>\(escape(c.field))</td><td><del>\(escape(c.old ?? ""))</del></td><td class=\"changed\"><ins>\(escape(c.new ?? ""))</ins></td></tr>\n"
+                    body += "<tr><td>\(htmlEscaped(c.field))</td><td><del>\(htmlEscaped(c.old ?? ""))</del></td><td class=\"changed\"><ins>\(htmlEscaped(c.new ?? ""))</ins></td></tr>\n"
                 }
                 body += "</tbody></table>\n"
             }
             if let lines = f.lines, !lines.isEmpty {
                 body += "<pre class=\"lines\">" + lines.map { l in
-                    "<span class=\"\(l.kind.rawValue)\">\(l.kind == .added ? "+" : "-")\(escape(l.text))</span>"
+                    "<span class=\"\(l.kind.rawValue)\">\(l.kind == .added ? "+" : "-")\(htmlEscaped(l.text))</span>"
                 }.joined(separator: "\n") + "</pre>\n"
             }
             body += "</section>\n"
         }
         return """
         <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"/><title>\(escape(title))</title>
+        <html lang="en"><head><meta charset="utf-8"/><title>\(htmlEscaped(title))</title>
         <style>
         body{font-family:system-ui,sans-serif;margin:2em;color:#222}
         table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:.2em .5em;text-align:left}
@@ -106,7 +106,7 @@ extension SemanticDiff {
 
 /// The string as HTML text or attribute value; control characters are first written out as for a terminal
 /// (the page may well be read with `cat`).
-func escape(_ s: String) -> String {
+public func htmlEscaped(_ s: String) -> String {
     var out = ""
     for ch in s.terminalEscaped {
         switch ch {

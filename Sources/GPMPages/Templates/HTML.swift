@@ -1,3 +1,4 @@
+import GPMCore
 import GPMCharts
 
 /// A piece of HTML that is safe to send: built only from literal markup and escaped text. Interpolating a
@@ -17,8 +18,8 @@ public struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, Custo
         var raw = ""
         public init(literalCapacity: Int, interpolationCount: Int) { raw.reserveCapacity(literalCapacity * 2) }
         public mutating func appendLiteral(_ literal: String) { raw += literal }
-        public mutating func appendInterpolation(_ text: String) { raw += escape(text) }
-        public mutating func appendInterpolation(_ text: Substring) { raw += escape(String(text)) }
+        public mutating func appendInterpolation(_ text: String) { raw += htmlEscaped(text) }
+        public mutating func appendInterpolation(_ text: Substring) { raw += htmlEscaped(String(text)) }
         public mutating func appendInterpolation(_ number: Int) { raw += String(number) }
         public mutating func appendInterpolation(_ html: HTML) { raw += html.raw }
         public mutating func appendInterpolation(_ parts: [HTML]) { for p in parts { raw += p.raw } }

@@ -1,4 +1,5 @@
 import Foundation
+import GPMCore
 import Ink
 
 /// Markdown of a good-practice document as HTML, through Ink, then cut down to a short list of tags with no
@@ -43,7 +44,5 @@ public enum Markdown {
         return "<\(name)>"
     }
 
-    static func escapeText(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-    }
+    static func escapeText(_ s: String) -> String { htmlEscaped(s) }
 }
