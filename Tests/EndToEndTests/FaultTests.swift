@@ -115,20 +115,11 @@ final class FaultTests: XCTestCase {
         // for it rather than steal it, and both changes end up recorded.
         try write("org_unit: 34-kadikoy\nname: Kadıköy\ncontact:\n  unit: Göç\n", to: a + "/municipalities/34-kadikoy/profile.yaml")
         let blob = try git(["hash-object", "-w", "municipalities/34-kadikoy/profile.yaml"], in: a)
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        holder.arguments = ["update-index", "--index-info"]
-        holder.currentDirectoryURL = URL(fileURLWithPath: a)
-        let input = Pipe()
-        holder.standardInput = input
-        try holder.run()
+        let holder = try LiveGit(["update-index", "--index-info"], in: a)
         XCTAssertTrue(waitUntil { FileManager.default.fileExists(atPath: a + "/.git/index.lock") })
         try f.write(a, residents, Tables.residents([("SYR", "F", 101)]))
         let gpm = try spawn(gpmsyncBinary, ["commit"], in: a)
-        input.fileHandleForWriting.write(Data("100644 \(blob)\tmunicipalities/34-kadikoy/profile.yaml\n".utf8))
-        try input.fileHandleForWriting.close()
-        holder.waitUntilExit()
-        XCTAssertEqual(holder.terminationStatus, 0, "git's lock was not stolen")
+        XCTAssertEqual(try holder.finish(writing: "100644 \(blob)\tmunicipalities/34-kadikoy/profile.yaml\n"), 0, "git's lock was not stolen")
         XCTAssertEqual(reap(gpm), 0)
         XCTAssertTrue(try git(["show", "HEAD:\(residents)"], in: a).contains("TP,SYR,F,ALL,101"))
         XCTAssertTrue(try git(["show", "HEAD:municipalities/34-kadikoy/profile.yaml"], in: a).contains("Göç"))

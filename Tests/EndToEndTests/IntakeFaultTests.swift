@@ -131,14 +131,7 @@ final class IntakeFaultTests: XCTestCase {
 
         // A git process working in the repository whose ref lock is fresh: never taken from it.
         let second = try plant("16-nilufer")
-        let live = Process()
-        live.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        live.arguments = ["cat-file", "--batch"]
-        live.currentDirectoryURL = URL(fileURLWithPath: central)
-        let stdin = Pipe()
-        live.standardInput = stdin
-        live.standardOutput = FileHandle.nullDevice
-        try live.run()
+        let live = try LiveGit(["cat-file", "--batch"], in: central)
         try write("0000000000000000000000000000000000000000\n", to: central + "/refs/heads/main.lock")
         let r = try process()
         XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
@@ -146,8 +139,7 @@ final class IntakeFaultTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: central + "/refs/heads/main.lock"))
         XCTAssertFalse(try isInMain(second))
         XCTAssertNil(note(second), "a contribution was blamed for the server's lock")
-        try stdin.fileHandleForWriting.close()
-        live.waitUntilExit()
+        try live.finish()
         // That git is gone and left its lock: now it is stale.
         try process().check()
         try assertSettled(["34-kadikoy": tip, "16-nilufer": second])

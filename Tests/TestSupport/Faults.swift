@@ -111,3 +111,28 @@ func resetSignals(_ attributes: inout posix_spawnattr_t) {
     posix_spawnattr_setsigdefault(&attributes, &all)
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 }
+
+/// A git process that stays alive, working in `directory`, until its standard input is closed: a live git
+/// as a lock-holding neighbour of gpmsync. Write to `input`, close it, then `waitUntilExit()`.
+public final class LiveGit {
+    public let process = Process()
+    public let input = Pipe()
+
+    public init(_ arguments: [String], in directory: String) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Ends its input (so it finishes) and waits; returns its exit status.
+    @discardableResult
+    public func finish(writing text: String = "") throws -> Int32 {
+        if !text.isEmpty { input.fileHandleForWriting.write(Data(text.utf8)) }
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}

@@ -151,8 +151,9 @@ public final class CentralSession {
 
 extension AccessList {
     /// The access list of a tree, its org units checked against the tree's own code list.
-    init(in source: FileSource) {
-        self.init(bytes: source.bytes(at: AccessList.path) ?? [],
-                  orgUnits: source.dataPackage.map { CodeLists(package: $0, source: source) }?["org_units"])
+    /// `codeLists`: the tree's code lists when the caller has read them already.
+    init(in source: FileSource, codeLists: CodeLists? = nil) {
+        let lists = codeLists ?? source.dataPackage.map { CodeLists(package: $0, source: source) }
+        self.init(bytes: source.bytes(at: AccessList.path) ?? [], orgUnits: lists?["org_units"])
     }
 }

@@ -74,7 +74,7 @@ public enum PreReceive {
         }
         let package = mainSource.dataPackage
         let codeLists = package.map { CodeLists(package: $0, source: mainSource) }
-        let access = AccessList(in: mainSource)
+        let access = AccessList(in: mainSource, codeLists: codeLists)
         if let problem = access.problems.first {
             throw Refusal(rule: "access", path: "access.csv" + (problem.line.map { ":\($0)" } ?? ""),
                           en: "access.csv on main does not validate (\(problem.message.en)); no push is accepted until an administrator fixes it on the server with 'gpmsync central grant'",

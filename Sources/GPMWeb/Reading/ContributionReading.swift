@@ -155,7 +155,7 @@ struct SeriesReader {
         self.dataset = dataset
         self.schema = schema
         self.current = current
-        let folder = "municipalities/\(org)/data/\(dataset)"
+        let folder = RepositoryPath.folder(of: org) + "/data/\(dataset)"
         let entries = (try? git.treeEntries(tree, under: folder)) ?? [:]
         let now = Period(current)
         let all = entries.keys.compactMap { path -> (Period, String, String)? in
