@@ -3,9 +3,12 @@ import PackageDescription
 
 let package = Package(
     name: "gpmsync",
-    platforms: [.macOS(.v13)],
+    // Linux only: the daemon watches with inotify, reads /proc and spawns with glibc's posix_spawn
+    // extensions. SwiftPM cannot declare Linux as a platform; the `#error` in Sources/Spawn says it at build time.
     products: [
         .executable(name: "gpmsync", targets: ["gpmsync"]),
+        // Benchmarks ship apart from the product: they drive the gpmsync binary beside them as a process.
+        .executable(name: "gpmsync-bench", targets: ["gpmsync-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,11 +43,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Starting a program with posix_spawn: no inherited descriptors, default signals, its own folder.
+        .target(name: "CSpawn"),
+        .target(name: "Spawn", dependencies: ["CSpawn"]),
         // What staff run: watcher, committer, syncer and status server as services under one ServiceGroup.
         .target(
             name: "GPMDaemon",
             dependencies: [
-                "GPMSync", "GPMCore",
+                "GPMSync", "GPMCore", "Spawn",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -75,19 +81,31 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        // `gpmsync bench`: the Marmara-scale data generator and the benchmarks against the git CLI and frictionless.
-        .target(name: "GPMBench", dependencies: ["GPMSync", "GPMCore", "Git"]),
+        // Servers on loopback for tests, benchmarks and the demo: `git daemon` per user, any server on a
+        // confirmed port. Not product code: nothing a municipality or GPM runs in production uses it.
+        .target(name: "LoopbackServers", dependencies: ["Spawn"]),
+        // `gpmsync demo`: the story told on loopback servers.
+        .target(name: "GPMDemo", dependencies: ["GPMSync", "GPMCore", "Git", "LoopbackServers"]),
+        // Generated data shaped like the real thing: the Marmara-scale tree and the series model. Core only.
+        .target(name: "GPMSampleData", dependencies: ["GPMCore"]),
+        // The benchmarks against the git CLI and frictionless-py, run by the separate `gpmsync-bench`.
+        .target(name: "GPMBench", dependencies: ["GPMSync", "GPMCore", "Git", "GPMSampleData", "LoopbackServers"]),
+        .executableTarget(
+            name: "gpmsync-bench",
+            dependencies: ["GPMBench", "GPMSampleData", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // The thin command line.
         .executableTarget(
             name: "gpmsync",
             dependencies: [
-                "GPMSync", "GPMCore", "Git", "GPMDaemon", "GPMBench", "GPMWeb",
+                "GPMSync", "GPMCore", "GPMDaemon", "GPMDemo", "GPMWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
-        .testTarget(name: "GPMCoreTests", dependencies: ["GPMCore", "GPMBench", "TestSupport"]),
+        .testTarget(name: "GPMCoreTests", dependencies: ["GPMCore", "GPMSampleData", "CoreTestSupport"]),
+        .testTarget(name: "GPMSyncTests", dependencies: ["GPMSync", "GPMCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         .testTarget(
             name: "GPMWebTests",
@@ -97,7 +115,10 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .target(name: "TestSupport", dependencies: ["GPMSync"], path: "Tests/TestSupport"),
+        // What every test uses without git: temporary folders, running a program, the test corpus.
+        .target(name: "CoreTestSupport", dependencies: ["GPMCore"], path: "Tests/CoreTestSupport"),
+        // The end-to-end kit: fixtures with a central repository, servers on loopback, faults.
+        .target(name: "TestSupport", dependencies: ["CoreTestSupport", "GPMSync", "LoopbackServers", "Spawn"], path: "Tests/TestSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,8 @@ import Foundation
 import GPMCore
 import GPMSync
 import Git
+import LoopbackServers
+import GPMSampleData
 
 /// `gpmsync bench`: figures at Marmara scale, each against the tool people would otherwise use, measured in
 /// the same run on the same files.

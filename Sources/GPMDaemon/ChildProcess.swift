@@ -1,9 +1,9 @@
 import Foundation
+import Spawn
 
-/// A `gpmsync` step run as a child process. Spawned with posix_spawn rather than Foundation's Process:
-/// the child gets no descriptor of the daemon's (with a thousand connections open, inherited sockets cost
-/// the child its own descriptors), default signal handling (the daemon's ignored SIGTERM would otherwise
-/// be ignored by the child too), and exactly one reaper, a thread that waits for this pid alone, so the
+/// A `gpmsync` step run as a child process, started by `Spawn` (no descriptor of the daemon's: with a
+/// thousand connections open, inherited sockets cost the child its own; default signal handling: the
+/// daemon's ignored SIGTERM would otherwise be ignored by the child too), with exactly one reaper, a thread that waits for this pid alone, so the
 /// child never stays `<defunct>` whatever the rest of the process does.
 final class ChildProcess: Sendable {
     let pid: pid_t
@@ -16,42 +16,15 @@ final class ChildProcess: Sendable {
 
     /// Starts `binary` with `arguments`; its standard output goes to /dev/null, its standard error to ours.
     static func spawn(_ binary: String, _ arguments: [String]) throws -> ChildProcess {
-        let argv = ([binary] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        // Closing a descriptor that another thread closed meanwhile is harmless: glibc ignores EBADF here.
-        let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap(Int32.init)
-        for fd in open where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var spawned: pid_t = 0
-        let rc = posix_spawn(&spawned, binary, &actions, &attributes, argv, environ)
-        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
-        let pid = spawned
+        let pid = try Spawn.start(binary, arguments, stderr: .inherit)
         let child = ChildProcess(pid: pid)
         let reaper = Thread { [exit = child.exit] in
             // Wait for the exit without reaping, so the pid stays ours while `signal` may still use it.
             var info = siginfo_t()
             while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
             exit.finish {
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) < 0 {
-                    guard errno == EINTR else { return 2 }
-                }
                 // Exit code as the shell shows it: 128 + signal for a child that was killed.
-                return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+                Spawn.wait(pid)
             }
         }
         reaper.name = "gpmsync-reaper-\(pid)"

@@ -34,4 +34,13 @@ public struct GPMError: Error, CustomStringConvertible, Sendable {
         }
         return GPMError(.usage, en: "\(what): \(e.message)", tr: "\(whatTR): \(e.message)")
     }
+
+    /// A failure that reached the command line untranslated, as a GPMError when it is one of the
+    /// repository's (a libgit2 error no library code mapped); nil for anything else.
+    public static func translating(_ error: Error) -> GPMError? {
+        if let e = error as? GPMError { return e }
+        guard let e = error as? GitError else { return nil }
+        return GPMError(.usage, en: "the repository could not be read or written (\(e.function)): \(e.message)",
+                        tr: "depo okunamadı veya yazılamadı (\(e.function)): \(e.message)")
+    }
 }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import GPMCore
 import GPMSync
-import Git
 
 /// The one place where a failure becomes an exit code and a message. Library code throws `GPMError`s,
 /// which carry the SPEC's exit code and both languages (network failures are mapped where they happen,
@@ -12,12 +11,8 @@ import Git
 enum ErrorBoundary {
     static func exit(_ error: Error, arguments: [String] = CommandLine.arguments) -> Never {
         let language = language(arguments)
+        if let e = GPMError.translating(error) { report(e, language) }
         switch error {
-        case let e as GPMError:
-            report(e, language)
-        case let e as GitError:
-            report(GPMError(.usage, en: "the repository could not be read or written (\(e.function)): \(e.message)",
-                            tr: "depo okunamadı veya yazılamadı (\(e.function)): \(e.message)"), language)
         case let e as ExitCode:
             Foundation.exit(e.rawValue)
         default:

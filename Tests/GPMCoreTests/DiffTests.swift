@@ -3,7 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import GPMCore
-import TestSupport
+import CoreTestSupport
 import XCTest
 
 final class DiffTests: XCTestCase {

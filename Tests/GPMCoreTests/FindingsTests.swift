@@ -1,8 +1,7 @@
 import Foundation
-import GPMBench
+import GPMSampleData
 @testable import GPMCore
-@testable import GPMSync
-import TestSupport
+import CoreTestSupport
 import XCTest
 
 /// Diagnostics at scale: the streamed JSON report, text grouped per file and rule, and validation on
@@ -18,13 +17,14 @@ final class FindingsTests: XCTestCase {
         g.municipalities = 4
         g.months = 15
         g.series = .noisy
-        _ = try g.write(to: root, template: CentralSetup.templateFiles)
-        let services = root + "/municipalities/\(g.orgs(CentralSetup.templateFiles)[1])/data/services/2025-12.csv"
+        let template = try templateFiles()
+        _ = try g.write(to: root, template: template)
+        let services = root + "/municipalities/\(g.orgs(template)[1])/data/services/2025-12.csv"
         var text = try String(contentsOfFile: services, encoding: .utf8)
         text = text.replacingOccurrences(of: ",service_log,,\n", with: ",service_log,,\"quote \"\" back\\\\slash \u{1} ç\"\n")
         text += "education,TP,SYR,F,19-24,x,3,service_log,,\n"
-        try TestSupport.write(text, to: services)
-        try TestSupport.write("a,b\n", to: root + "/municipalities/odd \"name\"\t\u{7}.csv")
+        try CoreTestSupport.write(text, to: services)
+        try CoreTestSupport.write("a,b\n", to: root + "/municipalities/odd \"name\"\t\u{7}.csv")
         return root
     }
 
@@ -96,10 +96,5 @@ final class FindingsTests: XCTestCase {
         listing.add(a); listing.add(b); listing.finish()
         XCTAssertEqual(all.split(separator: "\n").count, 18)
         XCTAssertTrue(all.hasSuffix("2 hata, 15 uyarı\n"))
-
-        // The hook's refusal lists the same groups after its first finding.
-        let refusal = PreReceive.Refusal(rule: "outlier", path: "a.csv:1", en: "e1", tr: "t1", findings: a + b)
-        XCTAssertEqual(refusal.text.split(separator: "\n").count, 11)
-        XCTAssertTrue(refusal.text.contains("  a.csv: warning outlier: 7 more like this (--all lists each one) / buna benzer 7 bulgu daha"), refusal.text)
     }
 }

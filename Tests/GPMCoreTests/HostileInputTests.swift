@@ -1,6 +1,6 @@
 import Foundation
 import GPMCore
-import TestSupport
+import CoreTestSupport
 import XCTest
 
 /// Inputs built to crash validation: none may (SPEC, "Untrusted input": arithmetic on values saturates,

@@ -1,6 +1,6 @@
 import Foundation
 import GPMCore
-import TestSupport
+import CoreTestSupport
 import XCTest
 
 /// Random edits on both sides of thousands of tables: every changed cell ends up in the merged file or in

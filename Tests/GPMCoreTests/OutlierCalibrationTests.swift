@@ -1,4 +1,4 @@
-import GPMBench
+import GPMSampleData
 import GPMCore
 import XCTest
 

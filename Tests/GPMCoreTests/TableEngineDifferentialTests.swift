@@ -1,6 +1,6 @@
 import Foundation
 @testable import GPMCore
-import TestSupport
+import CoreTestSupport
 import XCTest
 
 /// The byte-level reader and table rules against the string-based ones they replaced (kept in

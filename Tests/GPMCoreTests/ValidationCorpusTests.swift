@@ -1,6 +1,6 @@
 import Foundation
 import GPMCore
-import TestSupport
+import CoreTestSupport
 import XCTest
 
 /// A corpus of bad files made here, each with the exact rule ids and lines expected. A malformed file gets

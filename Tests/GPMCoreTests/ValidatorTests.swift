@@ -1,6 +1,6 @@
 import Foundation
 import GPMCore
-import TestSupport
+import CoreTestSupport
 import XCTest
 
 final class ValidatorTests: XCTestCase {
@@ -194,7 +194,7 @@ final class OutlierTests: XCTestCase {
     let today = ISO8601DateFormatter().date(from: "2026-11-25T12:00:00Z")!
 
     func write(_ root: String, _ period: String, _ count: Int) throws {
-        try TestSupport.write(ValidatorTests.residentsHeader + "TP,SYR,F,ALL,\(count),admin_register,,\n",
+        try CoreTestSupport.write(ValidatorTests.residentsHeader + "TP,SYR,F,ALL,\(count),admin_register,,\n",
                               to: root + "/municipalities/34-kadikoy/data/residents/\(period).csv")
     }
 

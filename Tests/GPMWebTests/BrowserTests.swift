@@ -39,10 +39,11 @@ final class BrowserTests: XCTestCase {
         for user in ["elif", "ayse"] {
             try TestSupport.run(gpmsyncBinary, ["serve", "passwd", user, "--passwords", passwords], input: "correct horse battery\n").check()
         }
-        let port = freePort()
-        let server = try ServerProcess(gpmsyncBinary, ["serve", "--central", fx.central, "--listen", "127.0.0.1:\(port)", "--passwords", passwords],
-                                       port: port, environment: ["LANG": "C"])
+        let server = try ServerProcess(gpmsyncBinary, environment: ["LANG": "C"]) { port in
+            ["serve", "--central", fx.central, "--listen", "127.0.0.1:\(port)", "--passwords", passwords]
+        }
         defer { server.stop() }
+        let port = server.port
 
         let screenshots = ProcessInfo.processInfo.environment["GPMSYNC_SCREENSHOTS"] ?? NSTemporaryDirectory() + "gpmsync-console-screenshots"
         let r = try TestSupport.run("python3", [packageRoot + "/Tests/GPMWebTests/Browser/console_browser_test.py"], environment: [

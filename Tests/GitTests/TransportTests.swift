@@ -103,16 +103,16 @@ final class TransportTests: XCTestCase {
         let local = try Repository.create(dir.sub("local"), bare: false)
         // A local https listener is not needed: the credential callback runs only when a server asks, so
         // check the rule where it lives, through a server that asks for basic auth.
-        let port = freePort()
-        let server = try ServerProcess("/usr/bin/env", ["python3", "-c", """
+        let server = try ServerProcess("/usr/bin/python3") { port in ["-c", """
         import http.server
         class H(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 self.send_response(401); self.send_header('WWW-Authenticate', 'Basic realm="git"'); self.send_header('Content-Length', '0'); self.end_headers()
             def log_message(self, *a): pass
         http.server.HTTPServer(('127.0.0.1', \(port)), H).serve_forever()
-        """], port: port)
+        """] }
         defer { server.stop() }
+        let port = server.port
         let options = TransferOptions(credentials: Credentials(tokenFile: dir.sub("token"), username: "ayse"))
         XCTAssertThrowsError(try local.fetch(url: "http://127.0.0.1:\(port)/central.git", refspecs: ["+refs/heads/main:refs/remotes/c/main"], options: options)) { error in
             XCTAssertEqual((error as? GitError)?.code, .auth)

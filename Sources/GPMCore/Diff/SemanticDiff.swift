@@ -107,8 +107,8 @@ extension SemanticDiff {
                 return change
             }
         case .practice, .profile:
-            let o = old.map { PracticeDocument(text: documentText(path, $0)) }
-            let n = new.map { PracticeDocument(text: documentText(path, $0)) }
+            let o = old.map { document(path, $0) }
+            let n = new.map { document(path, $0) }
             change.fields = fieldChanges(old: o?.frontMatter ?? [:], new: n?.frontMatter ?? [:])
             change.lines = lineChanges(old: o?.body ?? "", new: n?.body ?? "", firstLine: n?.bodyFirstLine ?? 1, oldFirstLine: o?.bodyFirstLine ?? 1)
             return change
@@ -121,9 +121,9 @@ extension SemanticDiff {
     }
 
     /// A profile is YAML without the `---` fences; read it as front matter.
-    static func documentText(_ path: String, _ bytes: [UInt8]) -> String {
+    static func document(_ path: String, _ bytes: [UInt8]) -> PracticeDocument {
         let text = String(decoding: bytes, as: UTF8.self)
-        return path.hasSuffix(".yaml") ? "---\n" + text + "\n---\n" : text
+        return path.hasSuffix(".yaml") ? PracticeDocument(profile: text) : PracticeDocument(text: text)
     }
 
     static func rowChanges(old: [UInt8]?, new: [UInt8]?, schema: TableSchema) -> [RowChange]? {

@@ -18,21 +18,26 @@ public struct PracticeDocument: Sendable {
     public static let maximumNodes = 10_000
 
     public init(text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
-        }
-        if let first = lines.first, first.hasPrefix("\u{FEFF}") { lines[0] = first.dropFirst() }
-        guard lines.first == "---", let end = lines.dropFirst().firstIndex(where: { $0 == "---" || $0 == "..." }) else {
-            frontMatter = nil
-            frontMatterError = "the file must start with a '---' line, the front matter, and another '---' line"
-            frontMatterText = ""
-            body = text
-            bodyFirstLine = 1
-            return
-        }
-        frontMatterText = lines[1..<end].joined(separator: "\n")
-        body = lines[(end + 1)...].joined(separator: "\n")
-        bodyFirstLine = end + 2
+        if let split = FrontMatter.document(text) { self.init(split) } else { self.init(unfenced: text) }
+    }
+
+    private init(unfenced text: String) {
+        frontMatter = nil
+        frontMatterError = "the file must start with a '---' line, the front matter, and another '---' line"
+        frontMatterText = ""
+        body = text
+        bodyFirstLine = 1
+    }
+
+    /// A profile: YAML alone, read as front matter.
+    public init(profile text: String) {
+        self.init(FrontMatter.profile(text))
+    }
+
+    init(_ split: FrontMatter) {
+        frontMatterText = split.yaml
+        body = split.body
+        bodyFirstLine = split.bodyFirstLine
         if frontMatterText.utf8.count > Self.maximumFrontMatterBytes {
             frontMatter = nil
             frontMatterError = "the front matter is larger than 64 KiB"

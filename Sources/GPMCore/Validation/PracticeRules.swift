@@ -99,7 +99,7 @@ struct PracticeRules {
 
     func validateProfile(path: String, text: String) -> [Diagnostic] {
         var out = yamlPersonalData(path: path, yaml: text, firstLine: 1)
-        let doc = PracticeDocument(text: "---\n" + text + "\n---\n")
+        let doc = PracticeDocument(profile: text)
         if doc.frontMatter == nil {
             out.append(Diagnostic(path: path, line: 1, rule: "front-matter", message: Messages.frontMatter(doc.frontMatterError ?? "")))
         }

@@ -6,6 +6,15 @@ import Git
 public enum CloneSetup {
     /// Builds the clone in a temporary folder beside `path` and renames it into place at the end, so a
     /// failure (wrong org unit, central unreachable) leaves nothing half-made.
+    /// With the files that let this clone reach central: an ssh key, an https token file, a known_hosts.
+    public static func create(at path: String, orgUnit: String, centralURL: String, user: String?, sshKeyFile: String?,
+                              tokenFile: String?, knownHostsFile: String?) throws(GPMError) {
+        let absolute = { (p: String?) in p.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
+        try create(at: path, orgUnit: orgUnit, centralURL: centralURL, user: user,
+                   credentials: Credentials(sshKeyFile: absolute(sshKeyFile), tokenFile: absolute(tokenFile),
+                                            username: user, knownHostsFile: absolute(knownHostsFile)))
+    }
+
     public static func create(at path: String, orgUnit: String, centralURL: String, user: String?,
                               credentials: Credentials = Credentials(), timeout: Duration = .seconds(60)) throws(GPMError) {
         try ensureEmptyOrAbsent(path)

@@ -97,7 +97,7 @@ public struct RecordMerger {
                 merged = RecordMerge.merge(base: base, local: local, central: central, dataset: dataset)
             }
         case .practice, .profile:
-            merged = try DocumentMerge.merge(base: base, local: local, central: central, yamlOnly: path.hasSuffix(".yaml"))
+            merged = try DocumentMerge.merge(base: base, local: local, central: central, yamlOnly: path.hasSuffix(".yaml"), lines: Self.lineMerge)
         default:
             break
         }
@@ -137,6 +137,12 @@ public struct RecordMerger {
         return c
     }
 
+    /// libgit2's merge-file: the merged bytes, or nil when the sides do not merge cleanly.
+    static func lineMerge(_ ancestor: [UInt8], _ ours: [UInt8], _ theirs: [UInt8]) throws -> [UInt8]? {
+        let m = try mergeFile(ancestor: ancestor, ours: ours, theirs: theirs)
+        return m.automergeable ? m.bytes : nil
+    }
+
     /// Line-based merge; when it does not merge cleanly the local version is kept whole.
     func textMerge(base: [UInt8]?, local: [UInt8]?, central: [UInt8]?) throws -> FileMerge {
         if let local, let central {
@@ -146,71 +152,5 @@ public struct RecordMerger {
         return FileMerge(bytes: local, conflicts: [CellConflict(
             key: "", field: "", ancestor: base.map { String(decoding: $0, as: UTF8.self) },
             local: local.map { String(decoding: $0, as: UTF8.self) }, central: central.map { String(decoding: $0, as: UTF8.self) })])
-    }
-}
-
-/// Good-practice documents and profiles: front matter merged field by field (each top-level key's block
-/// of lines, so formatting and comments survive), the body by lines with libgit2's merge-file.
-enum DocumentMerge {
-    static func merge(base: [UInt8]?, local: [UInt8]?, central: [UInt8]?, yamlOnly: Bool) throws -> FileMerge? {
-        guard let local, let central else { return nil }
-        let b = split(base.map { String(decoding: $0, as: UTF8.self) } ?? "", yamlOnly: yamlOnly)
-        let o = split(String(decoding: local, as: UTF8.self), yamlOnly: yamlOnly)
-        let t = split(String(decoding: central, as: UTF8.self), yamlOnly: yamlOnly)
-        guard let o, let t else { return nil }
-        let bb = b ?? (blocks: [], body: "")
-        var keys = o.blocks.map(\.key)
-        keys += t.blocks.map(\.key).filter { !keys.contains($0) }
-        var conflicts: [CellConflict] = []
-        var merged: [String] = []
-        func block(_ s: [(key: String, text: String)], _ k: String) -> String? { s.first { $0.key == k }?.text }
-        for k in keys {
-            let bv = block(bb.blocks, k), ov = block(o.blocks, k), tv = block(t.blocks, k)
-            if ov == tv || tv == bv { if let ov { merged.append(ov) } }
-            else if ov == bv { if let tv { merged.append(tv) } }
-            else {
-                if let ov { merged.append(ov) }
-                conflicts.append(CellConflict(key: k, field: "front-matter", ancestor: bv, local: ov, central: tv))
-            }
-        }
-        var body = o.body
-        if o.body != t.body {
-            let m = try mergeFile(ancestor: Array(bb.body.utf8), ours: Array(o.body.utf8), theirs: Array(t.body.utf8))
-            if m.automergeable { body = String(decoding: m.bytes, as: UTF8.self) }
-            else { conflicts.append(CellConflict(key: "", field: "body", ancestor: bb.body, local: o.body, central: t.body)) }
-        }
-        let text = join((blocks: merged.map { (key: "", text: $0) }, body: body), yamlOnly: yamlOnly)
-        return FileMerge(bytes: Array(text.utf8), conflicts: conflicts)
-    }
-
-    /// The document written back from its front-matter blocks and body (the inverse of `split`).
-    static func join(_ doc: (blocks: [(key: String, text: String)], body: String), yamlOnly: Bool) -> String {
-        let frontMatter = doc.blocks.map(\.text).joined(separator: "\n")
-        return yamlOnly ? frontMatter + "\n" : "---\n" + frontMatter + "\n---\n" + doc.body
-    }
-
-    /// Front matter as blocks of lines, one per top-level key (a key line and the indented lines under it).
-    static func split(_ text: String, yamlOnly: Bool) -> (blocks: [(key: String, text: String)], body: String)? {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        var body = ""
-        if !yamlOnly {
-            guard lines.first == "---", let end = lines.dropFirst().firstIndex(of: "---") else { return nil }
-            body = lines[(end + 1)...].joined(separator: "\n")
-            lines = Array(lines[1..<end])
-        } else if lines.last == "" {
-            lines.removeLast()
-        }
-        var blocks: [(key: String, text: String)] = []
-        for line in lines {
-            let topLevel = !line.isEmpty && !line.hasPrefix(" ") && !line.hasPrefix("\t") && !line.hasPrefix("-") && !line.hasPrefix("#")
-            if topLevel, let colon = line.firstIndex(of: ":") {
-                blocks.append((String(line[..<colon]), line))
-            } else if !blocks.isEmpty {
-                blocks[blocks.count - 1].text += "\n" + line
-            } else {
-                blocks.append(("", line))
-            }
-        }
-        return (blocks, body)
     }
 }

@@ -96,30 +96,23 @@ public enum Resolution {
             let current = doc.body
             if current == chosen ?? "" { break }
             if current == c.local ?? "" { doc.body = chosen ?? ""; break }
-            let m = try mergeFile(ancestor: Array((c.local ?? "").utf8), ours: Array(current.utf8), theirs: Array((chosen ?? "").utf8))
-            guard m.automergeable else {
+            guard let m = try RecordMerger.lineMerge(Array((c.local ?? "").utf8), Array(current.utf8), Array((chosen ?? "").utf8)) else {
                 throw refusal(path, "the text was edited since the conflict and the chosen version cannot be merged into the edit; edit the text by hand, then run resolve again",
                               "metin çakışmadan sonra düzenlenmiş ve seçilen sürüm bu düzenlemeyle birleştirilemiyor; metni elle düzenleyip resolve komutunu yeniden çalıştırın")
             }
-            doc.body = String(decoding: m.bytes, as: UTF8.self)
+            doc.body = String(decoding: m, as: UTF8.self)
         case "front-matter":
-            let at = doc.blocks.firstIndex { $0.key == c.key }
-            let current = at.map { doc.blocks[$0].text }
+            let current = DocumentMerge.blocks(doc).first { $0.key == c.key }?.text
             if current == chosen { break }
             guard current == c.local else {
                 throw refusal(path, "the field \(c.key) was edited since the conflict; edit it by hand, then run resolve again",
                               "\(c.key) alanı çakışmadan sonra düzenlenmiş; elle düzenleyip resolve komutunu yeniden çalıştırın")
             }
-            switch (at, chosen) {
-            case let (i?, text?): doc.blocks[i].text = text
-            case let (i?, nil): doc.blocks.remove(at: i)
-            case let (nil, text?): doc.blocks.append((c.key, text))
-            case (nil, nil): break
-            }
+            doc = DocumentMerge.replacing(c.key, with: chosen, in: doc)
         default:
             throw refusal(path, "this conflict (\(c.key)/\(c.field)) is not one resolve knows how to apply", "bu çakışma (\(c.key)/\(c.field)) resolve ile uygulanamıyor")
         }
-        return Array(DocumentMerge.join(doc, yamlOnly: yamlOnly).utf8)
+        return Array(doc.text().utf8)
     }
 
     static func refusal(_ path: String, _ en: String, _ tr: String) -> GPMError {

@@ -14,8 +14,7 @@ struct DaemonCommand: AsyncParsableCommand {
     @OptionGroup var options: RepositoryOptions
 
     func run() async throws {
-        let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let address = try http.map { text throws(GPMError) in try LoopbackAddress(parsing: text) }
-        try await Daemon.run(.init(root: options.root, binary: binary, http: address))
+        try await Daemon.run(.init(root: options.root, binary: Executable.path, http: address))
     }
 }

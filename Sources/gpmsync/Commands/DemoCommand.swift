@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GPMSync
+import GPMDemo
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

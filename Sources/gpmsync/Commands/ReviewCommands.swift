@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import GPMCore
 import GPMSync
-import Git
 import GPMDaemon
 import Logging
 
@@ -16,14 +15,10 @@ struct CentralOptions: ParsableArguments {
 
     func session(_ options: RepositoryOptions) throws -> (CentralSession, DataRepository?) {
         let clone = try? DataRepository(path: options.root)
-        let location = central ?? clone?.centralURL ?? FileManager.default.currentDirectoryPath
-        return (try CentralSession(location: location, credentials: clone?.credentials() ?? Credentials(),
-                                   timeout: clone?.timeout ?? .seconds(60)), clone)
+        return (try CentralSession.open(central, clone: clone), clone)
     }
 
-    func actor(_ clone: DataRepository?) -> String? {
-        user ?? clone?.setting("gpmsync.user") ?? ProcessInfo.processInfo.environment["GPMSYNC_USER"]
-    }
+    func actor(_ clone: DataRepository?) -> String? { CentralSession.actor(user, clone: clone) }
 }
 
 struct CentralProcessCommand: ParsableCommand {
@@ -61,31 +56,6 @@ struct ReviewCommand: ParsableCommand {
         abstract: "The reviewer's side: list, show, approve, reject, has-issues.",
         subcommands: [List.self, Show.self, Approve.self, Reject.self, HasIssues.self])
 
-    /// Tips a reviewer has been shown, so approving a branch that moved since is refused.
-    static func seenFile() -> String {
-        CentralSession.cacheDirectory() + "/review-seen.json"
-    }
-
-    /// The tip a decision is about: `--tip`, else the one `review show` last showed for this central.
-    static func reviewedTip(_ tip: String?, org: String, session: CentralSession) throws -> String {
-        guard let expected = tip ?? seen()["\(session.git.gitDirectory)#\(org)"] else {
-            throw GPMError(.usage, en: "run 'gpmsync review show \(org)' first (or give --tip with the full id)",
-                           tr: "önce 'gpmsync review show \(org)' çalıştırın (veya --tip ile tam kimliği verin)")
-        }
-        return expected
-    }
-
-    static func seen() -> [String: String] {
-        guard let d = FileManager.default.contents(atPath: seenFile()) else { return [:] }
-        return (try? JSONDecoder().decode([String: String].self, from: d)) ?? [:]
-    }
-
-    static func remember(_ key: String, tip: String) throws {
-        var s = seen()
-        s[key] = tip
-        try AtomicFile.write([UInt8](try JSONEncoder().encode(s)), to: seenFile())
-    }
-
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Contributions waiting for a decision.")
         @OptionGroup var central: CentralOptions
@@ -113,7 +83,7 @@ struct ReviewCommand: ParsableCommand {
         func run() throws {
             let (session, clone) = try central.session(options)
             let shown = try Review(session: session, reviewer: central.actor(clone)).show(org: org)
-            try ReviewCommand.remember("\(session.git.gitDirectory)#\(org)", tip: shown.tip.hex)
+            try ReviewerMemory().remember(shown.tip.hex, org: org, session: session)
             switch format {
             case .text:
                 emit("contrib/\(org) \(shown.tip.hex)")
@@ -137,7 +107,7 @@ struct ReviewCommand: ParsableCommand {
 
         func run() throws {
             let (session, clone) = try central.session(options)
-            let expected = try ReviewCommand.reviewedTip(tip, org: org, session: session)
+            let expected = try ReviewerMemory().reviewedTip(tip, org: org, session: session)
             let merged = try Review(session: session, reviewer: central.actor(clone)).approve(org: org, expectedTip: expected)
             say(options.language, "approved \(org): main is now \(merged.short)", "\(org) belediyesinin katkısı onaylandı: ana veri artık \(merged.short)")
         }
@@ -168,7 +138,7 @@ struct ReviewCommand: ParsableCommand {
 
 func sendBack(_ state: ReviewNote.State, org: String, reason: String, tip: String?, central: CentralOptions, options: RepositoryOptions) throws {
     let (session, clone) = try central.session(options)
-    let expected = try ReviewCommand.reviewedTip(tip, org: org, session: session)
+    let expected = try ReviewerMemory().reviewedTip(tip, org: org, session: session)
     try Review(session: session, reviewer: central.actor(clone)).sendBack(org: org, state: state, reason: reason, expectedTip: expected)
     say(options.language, "\(org): \(state.rawValue) — \(reason)", "\(org): \(state.rawValue) — \(reason)")
 }

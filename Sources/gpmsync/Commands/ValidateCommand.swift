@@ -22,8 +22,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let root = options.root
         let source = DirectorySource(root: root)
-        var validator = Validator(source: source)
-        if let repo = try? DataRepository(path: root) { validator.conflicts = ConflictStore(repository: repo).counts() }
+        let validator = (try? DataRepository(path: root))?.workingTreeValidator() ?? Validator(source: source)
         let entries = paths.isEmpty ? validator.source.files() : try entries(source)
         // Written as found: a million findings never sit in memory at once.
         let report = ReportWriter(format: format == .text ? .text(options.language, all: all) : .json) { bytes in
@@ -58,45 +57,5 @@ struct ValidateCommand: ParsableCommand {
             result += found
         }
         return result
-    }
-}
-
-struct HookCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "hook",
-        abstract: "What the git hooks in Hooks/ call.",
-        subcommands: [PreCommitHook.self, PreReceiveHook.self])
-}
-
-struct PreCommitHook: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "pre-commit",
-        abstract: "Validate the staged files of a clone; refuse the commit on an error.")
-
-    @OptionGroup var options: RepositoryOptions
-
-    func run() throws {
-        let repo = try DataRepository(path: options.root)
-        let diagnostics = try StagedValidation.run(repo)
-        let lang = options.language
-        for d in diagnostics { emitError(d.formatted(lang)) }
-        if diagnostics.contains(where: \.isError) { throw ExitCode(1) }
-    }
-}
-
-struct PreReceiveHook: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "pre-receive",
-        abstract: "On the central repository: refuse pushes that break access rules or carry invalid records.")
-
-    func run() throws {
-        let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        if let refusal = PreReceive.runHook(input: input, environment: ProcessInfo.processInfo.environment) {
-            // The pusher's git prints these lines on their terminal: each is escaped.
-            for line in refusal.split(separator: "\n", omittingEmptySubsequences: false) {
-                emitError("gpmsync: \(String(line))")
-            }
-            throw ExitCode(1)
-        }
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import GPMCore
 import Git
+import GPMSync
+import LoopbackServers
 
 /// `gpmsync demo`: a central repository and three municipalities from the real code list under
 /// `Repos/demo/`, and a short story told as it happens — edits, an offline period, a conflict between two
@@ -45,7 +47,7 @@ public struct DemoStory {
         try CentralSetup.grant(central: central, user: "zeynep", role: .municipality, orgUnit: "10-karesi")
         try CentralSetup.grant(central: central, user: "elif", role: .reviewer, orgUnit: nil)
         for user in ["ayse", "mehmet", "zeynep", "elif"] { try server.start(user) }
-        say("   \(central): main holds datapackage.json, \(EmbeddedTemplate.files.count - 3) code lists, access.csv; pre-receive hook installed")
+        say("   \(central): main holds datapackage.json, \(CentralSetup.templateFiles.count - 3) code lists, access.csv; pre-receive hook installed")
         say("   users: ayse (Kadıköy), mehmet (Nilüfer), zeynep (Karesi), elif (reviewer); each reaches central through git:// on loopback")
 
         chapter("2. Three municipalities set up their clones / Üç belediye kopyalarını kurar")
