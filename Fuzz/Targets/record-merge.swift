@@ -8,9 +8,9 @@ public func fuzzRecordMerge(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     let versions = parts(input(data, size), 3)
     let (base, local, central) = (versions[0], versions[1], versions[2])
     for dataset in templatePackage.datasets {
-        guard let merged = RecordMerge.merge(base: base, local: local, central: central, dataset: dataset) else { continue }
+        guard let merged = RecordMerge.merge(base: base, ours: local, theirs: central, dataset: dataset) else { continue }
         for conflict in merged.conflicts.prefix(16) {
-            for value in [nil, conflict.central, "0", "\u{1B}[2J"] as [String?] {
+            for value in [nil, conflict.theirs, "0", "\u{1B}[2J"] as [String?] {
                 _ = RecordMerge.resolve(merged.bytes, dataset: dataset, conflict: conflict, value: value)
             }
         }

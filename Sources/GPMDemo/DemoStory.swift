@@ -106,7 +106,7 @@ public struct DemoStory {
         try sync(kadikoy2, "Kadıköy laptop 2")
         let conflicts = ConflictStore(repository: kadikoy2).load()
         say("   laptop 2 kept its own values; the conflict is listed, not lost:")
-        for c in conflicts { say("     \(c.path) \(c.key)/\(c.field): ancestor \(c.ancestor ?? "∅"), local \(c.local ?? "∅"), central \(c.central ?? "∅")") }
+        for c in conflicts { say("     \(c.path) \(c.key)/\(c.field): ancestor \(c.ancestor ?? "∅"), local \(c.ours ?? "∅"), central \(c.theirs ?? "∅")") }
         say("   the staff agree laptop 1 was right: gpmsync resolve … --theirs")
         try Resolution.resolve(kadikoy2, path: "municipalities/34-kadikoy/data/residents/2025Q3.csv", choice: .theirs)
         try sync(kadikoy2, "Kadıköy laptop 2")
@@ -193,7 +193,7 @@ public struct DemoStory {
         let report = try SyncCycle.run(repo)
         if let c = report.committed?.commit { say("   \(name) recorded \(c.short): \(report.committed!.summary)") }
         if !report.received.isEmpty { say("   \(name) received: \(report.received.summary())") }
-        for c in report.newConflicts { say("   \(name) CONFLICT \(c.path) \(c.key)/\(c.field): local \(c.local ?? "∅") vs central \(c.central ?? "∅")") }
+        for c in report.newConflicts { say("   \(name) CONFLICT \(c.path) \(c.key)/\(c.field): local \(c.ours ?? "∅") vs central \(c.theirs ?? "∅")") }
         if let s = report.submitted { say("   \(name) submitted \(s.commit.short): \(s.diff.summary())") }
         if let f = report.failure { say("   \(name): \(f.en) (exit \(f.exitCode.rawValue))") }
         if report.submitted == nil && report.failure == nil && report.newConflicts.isEmpty { say("   \(name) is up to date") }

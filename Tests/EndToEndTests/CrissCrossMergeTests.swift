@@ -60,7 +60,7 @@ final class CrissCrossMergeTests: XCTestCase {
         mutating func merge(_ ours: ObjectID, _ theirs: ObjectID, what: String) throws -> ObjectID {
             if try git.isAncestor(theirs, of: ours) { return ours }
             if try git.isAncestor(ours, of: theirs) { return theirs }
-            let result = try RecordMerger(git: git).merge(ours: ours, theirs: theirs)
+            let result = try CommitMerger(git: git).merge(ours: ours, theirs: theirs)
             conflicts += result.conflicts.map { "\(what): \($0.path) \($0.conflict.key)/\($0.conflict.field) ancestor \($0.conflict.ancestor ?? "∅")" }
             return try commit(try result.write(git), [ours, theirs])
         }

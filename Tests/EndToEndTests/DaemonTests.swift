@@ -46,8 +46,15 @@ final class DaemonTests: XCTestCase {
     func testEditsPileUpOfflineAndLeaveWhenCentralReturns() throws {
         let (f, a) = try setUpClone()
         f.stopServer("ayse")
-        let daemon = try spawn(gpmsyncBinary, ["daemon", "--http", "127.0.0.1:\(freePort())"], in: a)
+        let port = Int(freePort())
+        let daemon = try spawn(gpmsyncBinary, ["daemon", "--http", "127.0.0.1:\(port)"], in: a)
         defer { kill(daemon, SIGKILL); reap(daemon) }
+        /// The outbox as the daemon's own /status reports it, so the page staff would open says the same.
+        func servedOutbox() -> Int {
+            guard let r = httpGet("/status", port: port, host: "127.0.0.1:\(port)"), r.status == 200,
+                  let json = try? JSONSerialization.jsonObject(with: Data(r.body.utf8)) as? [String: Any] else { return 0 }
+            return ((json["outbox"] as? [String: Any])?["files"] as? [Any])?.count ?? 0
+        }
         try editorWrite(Tables.residents([("SYR", "F", 100)]), to: a + "/" + residents)
         func outboxFiles() -> Int {
             guard let r = try? f.gpmsync(["status", "--format", "json"], in: a),
@@ -58,6 +65,7 @@ final class DaemonTests: XCTestCase {
         try editorWrite(Tables.residents([("SYR", "F", 100), ("SYR", "M", 90)]), to: a + "/" + residents)
         try editorWrite(Tables.residents([("IRQ", "F", 40)]), to: a + "/municipalities/34-kadikoy/data/residents/2025Q2.csv")
         XCTAssertTrue(waitUntil(timeout: .seconds(30)) { outboxFiles() >= 2 })
+        XCTAssertTrue(waitUntil(timeout: .seconds(30)) { servedOutbox() >= 2 }, "the daemon's /status shows the outbox")
         XCTAssertNil(f.centralFile("contrib/34-kadikoy", residents))
         try f.startServer("ayse")
         XCTAssertTrue(waitUntil(timeout: .seconds(60)) {
@@ -69,7 +77,7 @@ final class DaemonTests: XCTestCase {
     /// 20 kill -9 of the daemon at random instants, each after an edit: nothing is lost.
     func testKillNineOfTheDaemonLosesNothing() throws {
         let (f, a) = try setUpClone()
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix(state: 0xDAE_4011)
         var rows: [(String, String, Int)] = []
         let nationalities = ["SYR", "AFG", "IRQ", "IRN", "UZB", "TKM", "PAK", "UKR", "RUS", "AZE"]
         for i in 0..<20 {
@@ -78,7 +86,7 @@ final class DaemonTests: XCTestCase {
             try editorWrite(Tables.residents(rows), to: a + "/" + residents)
             usleep(UInt32.random(in: 0...600_000, using: &generator))
             kill(daemon, SIGKILL)
-            reap(daemon)
+            XCTAssertEqual(reap(daemon), 128 + SIGKILL, "the daemon was running when killed")
         }
         let daemon = try spawn(gpmsyncBinary, ["daemon"], in: a)
         defer { kill(daemon, SIGKILL); reap(daemon) }

@@ -75,8 +75,10 @@ final class SyncTests: XCTestCase {
         let listed = try f.gpmsync(["conflicts", "--format", "json"], in: b)
         let conflicts = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as! [[String: Any]]
         XCTAssertEqual(conflicts.count, 1)
-        XCTAssertEqual(conflicts.first?["local"] as? String, "122")
-        XCTAssertEqual(conflicts.first?["central"] as? String, "111")
+        XCTAssertEqual(conflicts.first?["ours"] as? String, "122")
+        XCTAssertEqual(conflicts.first?["oursLabel"] as? String, "local")
+        XCTAssertEqual(conflicts.first?["theirs"] as? String, "111")
+        XCTAssertEqual(conflicts.first?["theirsLabel"] as? String, "central")
         XCTAssertEqual(conflicts.first?["ancestor"] as? String, "100")
         let validate = try f.gpmsync(["validate", "--format", "json"], in: b)
         XCTAssertEqual(validate.status, 1)

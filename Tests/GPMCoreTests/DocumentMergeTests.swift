@@ -7,7 +7,7 @@ final class DocumentMergeTests: XCTestCase {
     func lines(_ a: [UInt8], _ o: [UInt8], _ t: [UInt8]) -> [UInt8]? { o == a ? t : (t == a ? o : (o == t ? o : nil)) }
 
     func merge(_ base: String?, _ ours: String, _ theirs: String, yamlOnly: Bool = false) throws -> FileMerge {
-        try XCTUnwrap(DocumentMerge.merge(base: base.map { Array($0.utf8) }, local: Array(ours.utf8), central: Array(theirs.utf8),
+        try XCTUnwrap(DocumentMerge.merge(base: base.map { Array($0.utf8) }, ours: Array(ours.utf8), theirs: Array(theirs.utf8),
                                           yamlOnly: yamlOnly, lines: lines))
     }
 
@@ -50,7 +50,7 @@ final class DocumentMergeTests: XCTestCase {
     }
 
     func testADocumentWithoutFencesIsNotMergedAsOne() throws {
-        XCTAssertNil(try DocumentMerge.merge(base: nil, local: Array("no fences\n".utf8), central: Array("---\nt: 1\n---\n".utf8),
+        XCTAssertNil(try DocumentMerge.merge(base: nil, ours: Array("no fences\n".utf8), theirs: Array("---\nt: 1\n---\n".utf8),
                                              yamlOnly: false, lines: lines))
     }
 }

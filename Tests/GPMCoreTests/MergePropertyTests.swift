@@ -57,8 +57,8 @@ final class MergePropertyTests: XCTestCase {
             var base: Table = [:]
             for k in keys where Bool.random(using: &rng) { base[k] = randomRow(k, &rng) }
             let ours = edit(base, keys: keys, &rng), theirs = edit(base, keys: keys, &rng)
-            let merged = try XCTUnwrap(RecordMerge.merge(base: render(base, order: keys), local: render(ours, order: keys),
-                                                         central: render(theirs, order: keys), dataset: d), "seed \(seed)")
+            let merged = try XCTUnwrap(RecordMerge.merge(base: render(base, order: keys), ours: render(ours, order: keys),
+                                                         theirs: render(theirs, order: keys), dataset: d), "seed \(seed)")
             let result = parse(merged.bytes, d)
             let conflictCells = Set(merged.conflicts.map { "\($0.key)/\($0.field)" })
             func inConflict(_ k: RecordKey, _ c: String) -> Bool {
@@ -98,7 +98,7 @@ final class MergePropertyTests: XCTestCase {
                 // Conflicts keep the local value in the file.
                 for c in merged.conflicts where !c.field.isEmpty {
                     let k = RecordKey(c.key.split(separator: "|", omittingEmptySubsequences: false).map(String.init))
-                    XCTAssertEqual(result[k]?[c.field], c.local, "seed \(seed)")
+                    XCTAssertEqual(result[k]?[c.field], c.ours, "seed \(seed)")
                 }
             }
         }
@@ -113,10 +113,10 @@ final class MergePropertyTests: XCTestCase {
         let base = Array((header + "TP,SYR,F,ALL,10,survey,,\n").utf8)
         let ours = Array((header + "TP,SYR,F,ALL,11,survey,,\n").utf8)
         let theirs = Array((header + "TP,SYR,F,ALL,10,survey,,checked\n").utf8)
-        let merged = try XCTUnwrap(RecordMerge.merge(base: base, local: ours, central: theirs, dataset: d))
+        let merged = try XCTUnwrap(RecordMerge.merge(base: base, ours: ours, theirs: theirs, dataset: d))
         XCTAssertEqual(merged.conflicts.count, 1)
         XCTAssertEqual(merged.conflicts.first?.field, "")
-        let cellwise = try XCTUnwrap(RecordMerge.merge(base: base, local: ours, central: theirs, dataset: try dataset()))
+        let cellwise = try XCTUnwrap(RecordMerge.merge(base: base, ours: ours, theirs: theirs, dataset: try dataset()))
         XCTAssertTrue(cellwise.conflicts.isEmpty)
         XCTAssertEqual(String(decoding: cellwise.bytes!, as: UTF8.self), header + "TP,SYR,F,ALL,11,survey,,checked\n")
     }
@@ -127,7 +127,7 @@ final class MergePropertyTests: XCTestCase {
         let base = Array((header + "TP,SYR,F,ALL,10,survey,,\n").utf8)
         let reordered = Array("count,legal_status,nationality,sex,age_group,source,missing_reason,comment\r\n12,TP,SYR,F,ALL,survey,,\r\n".utf8)
         let theirs = Array((header + "TP,SYR,F,ALL,10,survey,,ok\nTP,AFG,F,ALL,3,survey,,\n").utf8)
-        let merged = try XCTUnwrap(RecordMerge.merge(base: base, local: reordered, central: theirs, dataset: d))
+        let merged = try XCTUnwrap(RecordMerge.merge(base: base, ours: reordered, theirs: theirs, dataset: d))
         XCTAssertTrue(merged.conflicts.isEmpty)
         XCTAssertEqual(String(decoding: merged.bytes!, as: UTF8.self), header + "TP,SYR,F,ALL,12,survey,,ok\nTP,AFG,F,ALL,3,survey,,\n")
     }

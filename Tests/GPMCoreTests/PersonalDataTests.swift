@@ -1,3 +1,4 @@
+import CoreTestSupport
 import GPMCore
 import XCTest
 
@@ -23,15 +24,22 @@ final class PersonalDataTests: XCTestCase {
     }
 
     func testRandomElevenDigitNumbersRarelyPass() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix(state: 0x7C4_11)
         var hits = 0
         for _ in 0..<10_000 {
             var d = (0..<11).map { _ in Int.random(in: 0...9, using: &generator) }
             d[0] = Int.random(in: 1...8, using: &generator)
             if PersonalData.isTCKN(d) { hits += 1 }
         }
-        // Two check digits: about 1 in 100 random numbers pass by chance.
+        // Two check digits: about 1 in 100 random numbers pass by chance; a check that always said no (or
+        // always yes) would be outside this band.
+        XCTAssertGreaterThan(hits, 50)
         XCTAssertLessThan(hits, 200)
+        // And every number built with the right check digits passes.
+        for _ in 0..<1_000 {
+            let first9 = [Int.random(in: 1...9, using: &generator)] + (0..<8).map { _ in Int.random(in: 0...9, using: &generator) }
+            XCTAssertTrue(PersonalData.isTCKN(Self.tckn(first9).map { Int(String($0))! }), Self.tckn(first9))
+        }
     }
 
     func testForeignIdentityPhonesEmailsIBAN() {

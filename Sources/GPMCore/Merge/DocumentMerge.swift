@@ -11,9 +11,9 @@ public enum DocumentMerge {
         public var text: String
     }
 
-    /// The merged document, keeping ours (`local`) where a field conflicts; nil when a side is deleted or
+    /// The merged document, keeping ours where a field conflicts; nil when a side is deleted or
     /// is not a document (the caller then merges text).
-    public static func merge(base: [UInt8]?, local: [UInt8]?, central: [UInt8]?, yamlOnly: Bool,
+    public static func merge(base: [UInt8]?, ours local: [UInt8]?, theirs central: [UInt8]?, yamlOnly: Bool,
                              lines lineMerge: LineMerge) throws -> FileMerge? {
         guard let local, let central else { return nil }
         let read = { (bytes: [UInt8]) in split(String(decoding: bytes, as: UTF8.self), yamlOnly: yamlOnly) }
@@ -32,7 +32,7 @@ public enum DocumentMerge {
             else if ov == bv { if let tv { merged.append(tv) } }
             else {
                 if let ov { merged.append(ov) }
-                conflicts.append(CellConflict(key: k, field: "front-matter", ancestor: bv, local: ov, central: tv))
+                conflicts.append(CellConflict(key: k, field: "front-matter", ancestor: bv, ours: ov, theirs: tv))
             }
         }
         var result = o
@@ -42,7 +42,7 @@ public enum DocumentMerge {
             if let m = try lineMerge(Array(baseBody.utf8), Array(o.body.utf8), Array(t.body.utf8)) {
                 result.body = String(decoding: m, as: UTF8.self)
             } else {
-                conflicts.append(CellConflict(key: "", field: "body", ancestor: baseBody, local: o.body, central: t.body))
+                conflicts.append(CellConflict(key: "", field: "body", ancestor: baseBody, ours: o.body, theirs: t.body))
             }
         }
         return FileMerge(bytes: Array(result.text().utf8), conflicts: conflicts)

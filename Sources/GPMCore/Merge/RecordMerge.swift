@@ -1,16 +1,35 @@
-/// A cell (or whole row, or front-matter field) both sides changed differently. The merged file keeps the
-/// local value; the others are recorded so a person can choose.
+/// A cell (or whole row, or front-matter field) both sides changed differently. The sides are neutral:
+/// `ours` is the version the merge started from and kept in the merged file, `theirs` the one merged in;
+/// who each side is (this laptop, central, main, a contribution) is the caller's to say (`MergeSides`).
 public struct CellConflict: Sendable, Equatable, Codable {
     /// The row key (`TP|SYR|F|ALL`) or the front-matter field name; empty for a whole-file conflict.
     public var key: String
     /// The column; empty when the whole row conflicts (an edit against a deletion, or row-level strictness).
     public var field: String
     public var ancestor: String?
-    public var local: String?
-    public var central: String?
+    public var ours: String?
+    public var theirs: String?
 
-    public init(key: String, field: String, ancestor: String?, local: String?, central: String?) {
-        self.key = key; self.field = field; self.ancestor = ancestor; self.local = local; self.central = central
+    public init(key: String, field: String, ancestor: String?, ours: String?, theirs: String?) {
+        self.key = key; self.field = field; self.ancestor = ancestor; self.ours = ours; self.theirs = theirs
+    }
+}
+
+/// Who the two sides of a merge are: a label for people and the commit of each.
+public struct MergeSides: Sendable, Equatable, Codable {
+    public struct Side: Sendable, Equatable, Codable {
+        /// `local`, `central`, `main`, `contribution` (a word the messages translate, not free text).
+        public var label: String
+        public var commit: String
+        public init(label: String, commit: String) { self.label = label; self.commit = commit }
+    }
+    public var ours: Side
+    public var theirs: Side
+    public init(ours: Side, theirs: Side) { self.ours = ours; self.theirs = theirs }
+
+    /// A municipality's laptop merging what came from central.
+    public static func localAndCentral(local: String, central: String) -> MergeSides {
+        MergeSides(ours: Side(label: "local", commit: local), theirs: Side(label: "central", commit: central))
     }
 }
 
@@ -25,7 +44,7 @@ public struct FileMerge: Sendable {
 /// Three-way merge of record tables by primary key and cell, against the common ancestor.
 public enum RecordMerge {
     /// Merges a table; nil when one of the versions cannot be keyed (the caller then merges text).
-    public static func merge(base: [UInt8]?, local: [UInt8]?, central: [UInt8]?, dataset: Dataset) -> FileMerge? {
+    public static func merge(base: [UInt8]?, ours local: [UInt8]?, theirs central: [UInt8]?, dataset: Dataset) -> FileMerge? {
         let schema = dataset.schema
         func table(_ b: [UInt8]?) -> RecordTable?? {
             guard let b else { return .some(nil) }
@@ -57,7 +76,7 @@ public enum RecordMerge {
                     else if oc == bc { row[c] = tc }
                     else {
                         row[c] = oc
-                        conflicts.append(CellConflict(key: key.description, field: c, ancestor: br?[c], local: oc, central: tc))
+                        conflicts.append(CellConflict(key: key.description, field: c, ancestor: br?[c], ours: oc, theirs: tc))
                     }
                 }
                 result = row
@@ -65,7 +84,7 @@ public enum RecordMerge {
                 // An edit against a deletion, or two edits of a row under row-level strictness.
                 result = or
                 conflicts.append(CellConflict(key: key.description, field: "", ancestor: br.map { render($0, columns) },
-                                              local: or.map { render($0, columns) }, central: tr.map { render($0, columns) }))
+                                              ours: or.map { render($0, columns) }, theirs: tr.map { render($0, columns) }))
             }
             if let result {
                 merged.keys.append(key)

@@ -135,13 +135,15 @@ public final class CentralSession {
 
     /// Merges a contribution into `main` record by record; refused (nil merge, conflicts listed) when the
     /// merge conflicts. `main` moves only if it still is where it was read (compare-and-swap).
-    public func merge(org: String, tip: ObjectID, by reviewer: String) throws -> (commit: ObjectID?, conflicts: [(path: String, conflict: CellConflict)]) {
+    /// Ours is `main`, theirs the contribution.
+    public func merge(org: String, tip: ObjectID, by reviewer: String) throws -> (commit: ObjectID?, conflicts: [RecordedConflict]) {
         guard let main else { throw GPMError(.usage, en: "central has no main", tr: "merkezde main yok") }
         if try git.isAncestor(tip, of: main) { return (main, []) }
-        let result = try RecordMerger(git: git).merge(ours: main, theirs: tip)
-        guard result.conflicts.isEmpty else { return (nil, result.conflicts) }
+        let result = try CommitMerger(git: git).merge(ours: main, theirs: tip)
+        let sides = MergeSides(ours: .init(label: "main", commit: main.hex), theirs: .init(label: "contribution", commit: tip.hex))
+        guard result.conflicts.isEmpty else { return (nil, result.conflicts.map { RecordedConflict(path: $0.path, conflict: $0.conflict, sides: sides) }) }
         let tree = try result.write(git)
-        let diff = try Committer.semanticDiff(git, from: try git.commit(main).tree, to: tree)
+        let diff = try Differ.between(git, from: try git.commit(main).tree, to: tree)
         let commit = try git.createCommit(
             tree: tree, parents: [main, tip], message: "Accept contribution of \(org) (\(tip.short))\n\n\(diff.summary())\n",
             author: .gpmsync(reviewer), updating: Refs.main)

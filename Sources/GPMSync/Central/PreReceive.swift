@@ -218,7 +218,7 @@ public enum ContributionCheck {
             let history = IncomingHistory.check(git, commits: try git.log(from: tip, hiding: [main]), rules: .personalDataOnly)
             if !history.isEmpty { return history }
         }
-        let baseTree = try RecordMerger(git: git).ancestorTree(main, tip)
+        let baseTree = try CommitMerger(git: git).ancestorTree(main, tip)
         let tipTree = try git.commit(tip).tree
         let changes = try git.diff(from: baseTree, to: tipTree)
         var diagnostics: [Diagnostic] = []

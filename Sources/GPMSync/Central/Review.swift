@@ -127,7 +127,7 @@ public struct Review {
     }
 
     func contributionDiff(tip: ObjectID, main: ObjectID) throws -> SemanticDiff {
-        let base = try RecordMerger(git: session.git).ancestorTree(main, tip)
-        return try Committer.semanticDiff(session.git, from: base, to: try session.git.commit(tip).tree)
+        let base = try CommitMerger(git: session.git).ancestorTree(main, tip)
+        return try Differ.between(session.git, from: base, to: try session.git.commit(tip).tree)
     }
 }

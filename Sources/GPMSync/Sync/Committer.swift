@@ -53,7 +53,7 @@ public enum Committer {
         if tree == headTree {
             return CommitOutcome(commit: nil, summary: "", heldBack: heldBack, invalid: invalid)
         }
-        let diff = try Trace.step("  semantic diff") { try semanticDiff(repo, from: headTree, to: tree) }
+        let diff = try Trace.step("  semantic diff") { try Differ.between(repo.git, from: headTree, to: tree) }
         let summary = diff.summary().isEmpty ? "local edits" : diff.summary()
         let org = repo.orgUnit ?? "gpm"
         var text = message.map { $0 + "\n\n" } ?? ""
@@ -61,18 +61,5 @@ public enum Committer {
         let commit = try git.createCommit(tree: tree, parents: head.map { [$0] } ?? [], message: text,
                                           author: repo.signature(), updating: Refs.main)
         return CommitOutcome(commit: commit, summary: summary, heldBack: heldBack, invalid: invalid)
-    }
-
-    /// The semantic diff between two trees of this repository, with the newer tree's schemas.
-    public static func semanticDiff(_ repo: DataRepository, from old: ObjectID?, to new: ObjectID?) throws -> SemanticDiff {
-        try semanticDiff(repo.git, from: old, to: new)
-    }
-
-    public static func semanticDiff(_ git: Repository, from old: ObjectID?, to new: ObjectID?) throws -> SemanticDiff {
-        let changes = try git.diff(from: old, to: new)
-        let oldSource = try TreeSource(repository: git, tree: old)
-        let newSource = try TreeSource(repository: git, tree: new)
-        let package = newSource.dataPackage ?? oldSource.dataPackage
-        return SemanticDiff.between(old: oldSource, new: newSource, paths: changes.map(\.path), package: package)
     }
 }

@@ -17,24 +17,22 @@ enum LocalMerge {
         let git = repo.git
         guard let ours = try git.headCommit() else {
             let tree = try git.commit(theirs).tree
-            let conflicts = try moveWorkingTree(repo, from: nil, to: tree, localCommit: "", centralCommit: theirs.hex)
+            let conflicts = try moveWorkingTree(repo, from: nil, to: tree, sides: .localAndCentral(local: "", central: theirs.hex))
             try git.updateReference(Refs.main, to: theirs, expecting: nil, message: "sync: \(label)")
-            return Outcome(changed: true, conflicts: conflicts, diff: try Committer.semanticDiff(repo, from: nil, to: tree))
+            return Outcome(changed: true, conflicts: conflicts, diff: try Differ.between(repo.git, from: nil, to: tree))
         }
         if try git.isAncestor(theirs, of: ours) { return Outcome(changed: false, conflicts: [], diff: SemanticDiff(files: [])) }
         let ourTree = try git.commit(ours).tree
         if try git.isAncestor(ours, of: theirs) {
             let theirTree = try git.commit(theirs).tree
-            let conflicts = try moveWorkingTree(repo, from: ourTree, to: theirTree, localCommit: ours.hex, centralCommit: theirs.hex)
+            let conflicts = try moveWorkingTree(repo, from: ourTree, to: theirTree, sides: .localAndCentral(local: ours.hex, central: theirs.hex))
             try git.updateReference(Refs.main, to: theirs, expecting: ours, message: "sync: fast-forward to \(label)")
-            return Outcome(changed: true, conflicts: conflicts, diff: try Committer.semanticDiff(repo, from: ourTree, to: theirTree))
+            return Outcome(changed: true, conflicts: conflicts, diff: try Differ.between(repo.git, from: ourTree, to: theirTree))
         }
-        let result = try RecordMerger(git: git).merge(ours: ours, theirs: theirs)
+        let result = try CommitMerger(git: git).merge(ours: ours, theirs: theirs)
         let tree = try result.write(git)
-        let recorded = result.conflicts.map {
-            RecordedConflict(path: $0.path, key: $0.conflict.key, field: $0.conflict.field, ancestor: $0.conflict.ancestor,
-                             local: $0.conflict.local, central: $0.conflict.central, localCommit: ours.hex, centralCommit: theirs.hex)
-        }
+        let sides = MergeSides.localAndCentral(local: ours.hex, central: theirs.hex)
+        let recorded = result.conflicts.map { RecordedConflict(path: $0.path, conflict: $0.conflict, sides: sides) }
         // Conflicts are recorded before the merge commit exists, so a crash in between leaves them listed
         // (a listed conflict whose cell already agrees is harmless; a lost one is not).
         if !recorded.isEmpty {
@@ -44,9 +42,9 @@ enum LocalMerge {
         var message = "Merge \(label) into local main\n"
         if !recorded.isEmpty { message += "\n\(recorded.count) conflict(s) kept the local value; see gpmsync conflicts\n" }
         let merge = try git.createCommit(tree: tree, parents: [ours, theirs], message: message, author: repo.signature())
-        let local = try moveWorkingTree(repo, from: ourTree, to: tree, localCommit: ours.hex, centralCommit: theirs.hex)
+        let local = try moveWorkingTree(repo, from: ourTree, to: tree, sides: sides)
         try git.updateReference(Refs.main, to: merge, expecting: ours, message: "sync: merge \(label)")
-        return Outcome(changed: true, conflicts: recorded + local, diff: try Committer.semanticDiff(repo, from: ourTree, to: tree))
+        return Outcome(changed: true, conflicts: recorded + local, diff: try Differ.between(repo.git, from: ourTree, to: tree))
     }
 
     /// Moves the working tree and the index from `old` (HEAD's tree) to `new`. A file that the move changes
@@ -55,12 +53,12 @@ enum LocalMerge {
     /// incoming version, so the index always matches the new HEAD and a later commit cannot carry the old
     /// value back. Conflicts keep the local value and are recorded (before any file is touched).
     static func moveWorkingTree(_ repo: DataRepository, from old: ObjectID?, to new: ObjectID,
-                                localCommit: String, centralCommit: String) throws -> [RecordedConflict] {
+                                sides: MergeSides) throws -> [RecordedConflict] {
         let git = repo.git
         try repo.checkOutSymlinksAsFiles()
         let incoming = Set(try git.diff(from: old, to: new).map(\.path))
         let dirty = try git.workingTreeChanges().map(\.path).filter(incoming.contains).sorted()
-        let merger = RecordMerger(git: git)
+        let merger = CommitMerger(git: git)
         let package = dirty.isEmpty ? nil : try TreeSource(repository: git, tree: new).dataPackage
         let disk = DirectorySource(root: repo.root)
         struct Merged { var path: String; var local: [UInt8]?; var file: FileMerge; var entry: TreeEntry?; var base: [UInt8]?; var central: [UInt8]? }
@@ -68,14 +66,11 @@ enum LocalMerge {
             let local = disk.bytes(at: path)
             let file = local == central || local == base
                 ? FileMerge(bytes: local == base ? central : local, conflicts: [])
-                : try merger.mergeContent(path: path, base: base, local: local, central: central, package: package)
+                : try merger.mergeContent(path: path, base: base, ours: local, theirs: central, package: package)
             return Merged(path: path, local: local, file: file, entry: entry, base: base, central: central)
         }
         func recorded(_ m: Merged) -> [RecordedConflict] {
-            m.file.conflicts.map {
-                RecordedConflict(path: m.path, key: $0.key, field: $0.field, ancestor: $0.ancestor, local: $0.local,
-                                 central: $0.central, localCommit: localCommit, centralCommit: centralCommit)
-            }
+            m.file.conflicts.map { RecordedConflict(path: m.path, conflict: $0, sides: sides) }
         }
         func record(_ m: Merged) throws {
             guard !m.file.conflicts.isEmpty else { return }

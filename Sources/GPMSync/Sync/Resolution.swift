@@ -33,8 +33,8 @@ public enum Resolution {
             for c in mine {
                 let value: String??
                 switch choice {
-                case .ours: value = .some(c.local)
-                case .theirs: value = .some(c.central)
+                case .ours: value = .some(c.ours)
+                case .theirs: value = .some(c.theirs)
                 case .value(let key, let v):
                     let target = c.field.isEmpty ? c.key : "\(c.key)/\(c.field)"
                     value = key == target || (key == c.key && mine.filter { $0.key == c.key }.count == 1) ? .some(v) : nil
@@ -65,8 +65,7 @@ public enum Resolution {
                 throw refusal(path, "datapackage.json declares no dataset '\(name)'", "datapackage.json '\(name)' veri kümesini tanımlamıyor")
             }
             do {
-                return try RecordMerge.resolve(bytes, dataset: dataset, conflict: CellConflict(
-                    key: c.key, field: c.field, ancestor: c.ancestor, local: c.local, central: c.central), value: chosen)
+                return try RecordMerge.resolve(bytes, dataset: dataset, conflict: c.conflict, value: chosen)
             } catch .unreadable {
                 throw refusal(path, "it cannot be read as a table (a duplicate key, a missing key column or a malformed line; `gpmsync validate \(path)` shows where). Fix the file first",
                               "dosya tablo olarak okunamıyor (yinelenen anahtar, eksik anahtar sütunu ya da bozuk satır; yerini `gpmsync validate \(path)` gösterir). Önce dosyayı düzeltin")
@@ -95,8 +94,8 @@ public enum Resolution {
         case "body":
             let current = doc.body
             if current == chosen ?? "" { break }
-            if current == c.local ?? "" { doc.body = chosen ?? ""; break }
-            guard let m = try RecordMerger.lineMerge(Array((c.local ?? "").utf8), Array(current.utf8), Array((chosen ?? "").utf8)) else {
+            if current == c.ours ?? "" { doc.body = chosen ?? ""; break }
+            guard let m = try CommitMerger.lineMerge(Array((c.ours ?? "").utf8), Array(current.utf8), Array((chosen ?? "").utf8)) else {
                 throw refusal(path, "the text was edited since the conflict and the chosen version cannot be merged into the edit; edit the text by hand, then run resolve again",
                               "metin çakışmadan sonra düzenlenmiş ve seçilen sürüm bu düzenlemeyle birleştirilemiyor; metni elle düzenleyip resolve komutunu yeniden çalıştırın")
             }
@@ -104,7 +103,7 @@ public enum Resolution {
         case "front-matter":
             let current = DocumentMerge.blocks(doc).first { $0.key == c.key }?.text
             if current == chosen { break }
-            guard current == c.local else {
+            guard current == c.ours else {
                 throw refusal(path, "the field \(c.key) was edited since the conflict; edit it by hand, then run resolve again",
                               "\(c.key) alanı çakışmadan sonra düzenlenmiş; elle düzenleyip resolve komutunu yeniden çalıştırın")
             }

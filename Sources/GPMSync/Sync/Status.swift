@@ -47,7 +47,7 @@ public struct StatusReport: Codable, Sendable {
         let state = SyncState.load(repo)
         let iso = ISO8601DateFormatter()
         let uncommitted = try git.workingTreeChanges().map(\.path)
-        let plan = try SubmissionBuilder.plan(repo)
+        let plan = try GPMSync.Outbox.plan(repo)
         let diff = try plan.map { try $0.diff(git) } ?? SemanticDiff(files: [])
         var hidden: [ObjectID] = []
         if let m = try git.reference(Refs.centralMain) { hidden.append(m) }

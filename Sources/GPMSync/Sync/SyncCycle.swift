@@ -52,7 +52,7 @@ public enum SyncCycle {
                     let m = try Trace.step("merge own contrib") { try LocalMerge.integrate(repo, theirs: mine, label: "contrib/\(org)") }
                     report.newConflicts += m.conflicts
                 }
-                let built = try Trace.step("build submission") { try SubmissionBuilder.build(repo) }
+                let built = try Trace.step("build submission") { try Outbox.build(repo) }
                 report.heldBack = built.heldBack
                 guard let submission = built.submission, let org = repo.orgUnit, let url = repo.centralURL else { break }
                 do {
@@ -61,7 +61,7 @@ public enum SyncCycle {
                     }
                     report.serverMessages = messages
                     try repo.git.setReference(Refs.remoteContrib(org), to: submission.commit, message: "sync: submitted")
-                    try Trace.step("record submission") { try SubmissionBuilder.recordInHistory(repo, submission.commit) }
+                    try Trace.step("record submission") { try Outbox.recordInHistory(repo, submission.commit) }
                     report.submitted = submission
                     state.lastSubmission = submission.commit.hex
                     state.lastSubmissionAt = Date()

@@ -66,8 +66,8 @@ struct SyncCommand: ParsableCommand {
             emit(report.received.text(), terminator: "")
         }
         for c in report.newConflicts {
-            say(lang, "conflict in \(c.path) \(c.key) \(c.field): kept local '\(c.local ?? "∅")', central has '\(c.central ?? "∅")'",
-                "çakışma \(c.path) \(c.key) \(c.field): yerel '\(c.local ?? "∅")' korundu, merkezde '\(c.central ?? "∅")'")
+            say(lang, "conflict in \(c.path) \(c.key) \(c.field): kept local '\(c.ours ?? "∅")', central has '\(c.theirs ?? "∅")'",
+                "çakışma \(c.path) \(c.key) \(c.field): yerel '\(c.ours ?? "∅")' korundu, merkezde '\(c.theirs ?? "∅")'")
         }
         for line in report.serverMessages { emit("central: \(line)") }
         if let s = report.submitted {
@@ -144,8 +144,8 @@ struct ConflictsCommand: ParsableCommand {
         for c in conflicts {
             let target = c.field.isEmpty ? c.key : "\(c.key)/\(c.field)"
             emit("\(c.path) \(target)")
-            say(lang, "  ancestor: \(c.ancestor ?? "∅")\n  local:    \(c.local ?? "∅")\n  central:  \(c.central ?? "∅")",
-                "  önceki değer: \(c.ancestor ?? "∅")\n  yerel:        \(c.local ?? "∅")\n  merkez:       \(c.central ?? "∅")")
+            say(lang, "  ancestor: \(c.ancestor ?? "∅")\n  local:    \(c.ours ?? "∅")\n  central:  \(c.theirs ?? "∅")",
+                "  önceki değer: \(c.ancestor ?? "∅")\n  yerel:        \(c.ours ?? "∅")\n  merkez:       \(c.theirs ?? "∅")")
         }
         throw ExitCode(4)
     }

@@ -14,7 +14,7 @@ public struct Submission: Sendable {
     public var heldBack: [Diagnostic]
 }
 
-enum SubmissionBuilder {
+enum Outbox {
 
     /// What a submission would carry now, computed without writing anything. Only the municipality's own
     /// folder is read; the rest of the tree is central's `main` as it stands.

@@ -7,7 +7,7 @@ import Git
 /// still be wrong): tables by primary key and cell, documents by front-matter field and body line (libgit2's
 /// `git_merge_file`), GPM-owned files following central. `git_merge_commits` is not used here: it builds an
 /// index of the whole tree, which at Marmara scale (thousands of files) costs more than all the rest.
-public struct RecordMerger {
+public struct CommitMerger {
     let git: Repository
 
     public init(git: Repository) { self.git = git }
@@ -73,7 +73,7 @@ public struct RecordMerger {
             }
             let b = try baseTree.flatMap { try git.entry(at: path, inTree: $0) }
             let bb = try b.map { try git.readBlob($0.id) }, ob = try o.map { try git.readBlob($0.id) }, tb = try t.map { try git.readBlob($0.id) }
-            var file = try mergeContent(path: path, base: bb, local: ob, central: tb, package: package)
+            var file = try mergeContent(path: path, base: bb, ours: ob, theirs: tb, package: package)
             if virtual && !file.conflicts.isEmpty {
                 var dataset: Dataset?
                 if case .record(_, let name, _) = RepositoryPath(path) { dataset = package?.dataset(named: name) }
@@ -89,15 +89,15 @@ public struct RecordMerger {
 
     /// One file's three versions merged by meaning: a table by key and cell, a document by front-matter
     /// field and body line, anything else (or a version that cannot be read so) by lines.
-    func mergeContent(path: String, base: [UInt8]?, local: [UInt8]?, central: [UInt8]?, package: DataPackage?) throws -> FileMerge {
+    func mergeContent(path: String, base: [UInt8]?, ours local: [UInt8]?, theirs central: [UInt8]?, package: DataPackage?) throws -> FileMerge {
         var merged: FileMerge?
         switch RepositoryPath(path) {
         case .record(_, let name, _):
             if let dataset = package?.dataset(named: name) {
-                merged = RecordMerge.merge(base: base, local: local, central: central, dataset: dataset)
+                merged = RecordMerge.merge(base: base, ours: local, theirs: central, dataset: dataset)
             }
         case .practice, .profile:
-            merged = try DocumentMerge.merge(base: base, local: local, central: central, yamlOnly: path.hasSuffix(".yaml"), lines: Self.lineMerge)
+            merged = try DocumentMerge.merge(base: base, ours: local, theirs: central, yamlOnly: path.hasSuffix(".yaml"), lines: Self.lineMerge)
         default:
             break
         }
@@ -151,6 +151,6 @@ public struct RecordMerger {
         }
         return FileMerge(bytes: local, conflicts: [CellConflict(
             key: "", field: "", ancestor: base.map { String(decoding: $0, as: UTF8.self) },
-            local: local.map { String(decoding: $0, as: UTF8.self) }, central: central.map { String(decoding: $0, as: UTF8.self) })])
+            ours: local.map { String(decoding: $0, as: UTF8.self) }, theirs: central.map { String(decoding: $0, as: UTF8.self) })])
     }
 }
