@@ -5,7 +5,7 @@ import Git
 import LoopbackServers
 import GPMSampleData
 
-/// `gpmsync bench`: figures at Marmara scale, each against the tool people would otherwise use, measured in
+/// `gpmsync-bench`: figures at Marmara scale, each against the tool people would otherwise use, measured in
 /// the same run on the same files.
 public struct Benchmarks {
     public let workspace: String

@@ -1,7 +1,7 @@
 import Foundation
 import GPMCore
 
-/// `gpmsync bench outliers`: the outlier rule on generated ordinary series (`SeriesModel`), with typing
+/// `gpmsync-bench outliers`: the outlier rule on generated ordinary series (`SeriesModel`), with typing
 /// errors planted. The false-alarm rate is the share of ordinary values flagged, the recall the share of
 /// typing errors flagged; the rule (`OutlierRule.judge`) is the one validation runs.
 public struct OutlierCalibration: Sendable {

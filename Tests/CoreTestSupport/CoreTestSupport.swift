@@ -149,3 +149,38 @@ public func templateFiles() throws -> [String: String] {
     }
     return files
 }
+
+/// A good-practice document of Kadıköy as staff write one; `summary` is the text under "## Özet".
+public func samplePractice(summary: String = "Haftada üç gün Türkçe kursu.") -> String {
+    """
+    ---
+    id: gp-2025-01-women-language-course
+    title:
+      tr: Göçmen kadınlar için Türkçe ve mesleki beceri kursu
+      en: Turkish and vocational skills course for migrant women
+    municipality: 34-kadikoy
+    period:
+      start: 2025-01-15
+    status: ongoing
+    themes: [language, women, employment]
+    target_groups: [women under temporary protection]
+    contact:
+      unit: Sosyal Destek Hizmetleri Müdürlüğü
+    ---
+    ## Özet
+    \(summary)
+
+    ## Bağlam
+    Kadın katılımcıların çoğu çocuk bakımı nedeniyle kurslara devam edemiyordu.
+
+    ## Faaliyetler
+    Türkçe A1–A2, dikiş ve bilgisayar okuryazarlığı modülleri.
+
+    ## Sonuçlar
+    İlk dönemde 48 kayıt, 39 tamamlama.
+
+    ## Çıkarılan dersler
+    Çocuk bakımı olmadan kadınların katılımı düşük kalıyor.
+
+    """
+}

@@ -197,36 +197,7 @@ final class ClientSafetyTests: XCTestCase {
         XCTAssertEqual(try read(b, residents), Tables.residents([("SYR", "F", 100), ("SYR", "M", 90), ("AFG", "F", 12)]))
     }
 
-    static let practiceText = """
-        ---
-        id: gp-2025-01-women-language-course
-        title:
-          tr: Göçmen kadınlar için Türkçe ve mesleki beceri kursu
-        municipality: 34-kadikoy
-        period:
-          start: 2025-01-15
-        status: ongoing
-        themes: [language, women, employment]
-        target_groups: [women under temporary protection]
-        contact:
-          unit: Sosyal Destek Hizmetleri Müdürlüğü
-        ---
-        ## Özet
-        Haftada üç gün Türkçe kursu.
-
-        ## Bağlam
-        Kadın katılımcıların çoğu çocuk bakımı nedeniyle kurslara devam edemiyordu.
-
-        ## Faaliyetler
-        Türkçe A1–A2, dikiş ve bilgisayar okuryazarlığı modülleri.
-
-        ## Sonuçlar
-        İlk dönemde 48 kayıt, 39 tamamlama.
-
-        ## Çıkarılan dersler
-        Çocuk bakımı olmadan kadınların katılımı düşük kalıyor.
-
-        """
+    static let practiceText = samplePractice()
 
     /// A body conflict on a document, then the person edits another part of the body: `--theirs` applies
     /// central's text into the edited body; when the edit touches the same lines it refuses, changes

@@ -25,7 +25,7 @@ import Foundation
 ///      z-score's failure).
 /// - A typing error is a ratio near 10, far beyond the floor; ordinary series (a few percent of noise, a
 ///   trend of a few percent a period, seasonality up to ±25 %) rarely leave it. The thresholds were chosen
-///   with `gpmsync bench outliers` (generated series, typing errors planted): 0.015 % of ordinary values
+///   with `gpmsync-bench outliers` (generated series, typing errors planted): 0.015 % of ordinary values
 ///   flagged and 99.7 % of typing errors, on three seeds; a simulation with 15 % noise and ±50 % seasons gave
 ///   0.06 % and 99.2 %. The rule it replaced flagged about 30 % of the same ordinary values.
 /// All arithmetic is in `Double` on finite values (an `Int64` converts exactly or rounds): no count can
