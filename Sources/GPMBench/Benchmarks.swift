@@ -232,23 +232,7 @@ public struct Benchmarks {
     public func central(contributions: Int = 190) throws {
         let served = try Served(workspace: workspace, tree: tree, binary: binary, users: [], autoAccept: true)
         served.stop()
-        let repo = try Repository.open(served.central)
-        let main = try repo.reference(Refs.main)!
-        let base = try repo.treeEntries(try repo.commit(main).tree)
-        let orgs = Array(Set(base.keys.compactMap { RepositoryPath($0).orgUnit })).sorted().prefix(contributions)
-        for org in orgs {
-            var tree = base
-            for month in ["2025-09", "2025-10", "2025-11", "2025-12"] {
-                let path = "municipalities/\(org)/data/services/\(month).csv"
-                guard let entry = base[path] else { continue }
-                var text = String(decoding: try repo.readBlob(entry.id), as: UTF8.self)
-                text = text.replacingOccurrences(of: ",service_log,,\n", with: ",service_log,,checked\n", options: [], range: text.range(of: ",service_log,,\n"))
-                tree[path] = TreeEntry(id: try repo.writeBlob(Array(text.utf8)))
-            }
-            let c = try repo.createCommit(tree: try repo.writeTree(tree), parents: [main], message: "\(org): 4 files\n",
-                                          author: Signature(name: "bench", email: "bench@example.invalid"))
-            try repo.setReference(Refs.contrib(org), to: c, message: "bench")
-        }
+        let orgs = try plantContributions(central: served.central, count: contributions)
         let cliCopy = workspace + "/central-cli.git"
         try? FileManager.default.removeItem(atPath: cliCopy)
         try Measure.shell("cp -r \(served.central) \(cliCopy) && rm -f \(cliCopy)/hooks/pre-receive", in: workspace)
@@ -262,6 +246,63 @@ public struct Benchmarks {
         }
         report(String(format: "%d contributions × 4 files: gpmsync central process (validate, note, merge) %.2f s (%@ merges); git CLI merge loop %.2f s; ratio %.2f",
                       orgs.count, ours, merged, theirs, ours / theirs))
+    }
+
+    /// `count` contributions of 4 changed files each (a comment added to the first row of each of the last
+    /// four months' services), written straight into the central repository as `contrib/<org>` branches.
+    func plantContributions(central: String, count: Int) throws -> [String] {
+        let repo = try Repository.open(central)
+        let main = try repo.reference(Refs.main)!
+        let base = try repo.treeEntries(try repo.commit(main).tree)
+        let orgs = Array(Set(base.keys.compactMap { RepositoryPath($0).orgUnit })).sorted().prefix(count)
+        for org in orgs {
+            var tree = base
+            for month in ["2025-09", "2025-10", "2025-11", "2025-12"] {
+                let path = "municipalities/\(org)/data/services/\(month).csv"
+                guard let entry = base[path] else { continue }
+                var text = String(decoding: try repo.readBlob(entry.id), as: UTF8.self)
+                text = text.replacingOccurrences(of: ",service_log,,\n", with: ",service_log,,checked\n", options: [], range: text.range(of: ",service_log,,\n"))
+                tree[path] = TreeEntry(id: try repo.writeBlob(Array(text.utf8)))
+            }
+            let c = try repo.createCommit(tree: try repo.writeTree(tree), parents: [main], message: "\(org): 4 files\n",
+                                          author: Signature(name: "bench", email: "bench@example.invalid"))
+            try repo.setReference(Refs.contrib(org), to: c, message: "bench")
+        }
+        return Array(orgs)
+    }
+
+    // MARK: Console
+
+    /// The reviewers' console on a central holding the tree and `contributions` pending contributions
+    /// (noted `received` by `central process`): `gpmsync serve` as a process, each page requested 21 times
+    /// with curl (the first is not counted), the median of 20; the server's memory high-water mark.
+    public func console(contributions: Int = 164) throws {
+        let served = try Served(workspace: workspace, tree: tree, binary: binary, users: [("bench-reviewer", nil)])
+        served.stop()
+        let orgs = try plantContributions(central: served.central, count: contributions)
+        try Measure.shell("\(binary) central process --central \(served.central) >/dev/null", in: workspace)
+        let server = try ServerProcess(binary, environment: ["LANG": "C"]) { port in
+            ["serve", "--central", served.central, "--listen", "127.0.0.1:\(port)", "--trust-proxy",
+             "--passwords", self.workspace + "/console-passwords"]
+        }
+        defer { server.stop() }
+        func median(_ path: String) throws -> Double {
+            let curl = "curl -s -o /dev/null -w '%{http_code} %{time_total}\\n' -H 'REMOTE_USER: bench-reviewer' http://127.0.0.1:\(server.port)\(path)"
+            var times: [Double] = []
+            for i in 0..<21 {
+                let out = try Measure.shell(curl, in: workspace).split(separator: " ")
+                guard out.first == "200" else { throw BenchError("\(path) answered \(out.first ?? "nothing")") }
+                if i > 0 { times.append(Double(out[1].trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan) }
+            }
+            return Measure.median(times)
+        }
+        let queue = try median("/queue")
+        let contribution = try median("/contributions/\(orgs[orgs.count / 2])")
+        let completeness = try median("/completeness")
+        let status = (try? String(contentsOfFile: "/proc/\(server.pid)/status", encoding: .utf8)) ?? ""
+        let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { String($0.dropFirst(6)).trimmingCharacters(in: .whitespaces) } ?? "?"
+        report(String(format: "console on %d pending contributions (median of 20 requests): queue %@ (target < 150 ms), contribution with 4 changed files and charts %@ (< 150 ms), completeness %@ (< 300 ms); server memory high-water mark %@ (< 100 MB)",
+                      orgs.count, Measure.ms(queue), Measure.ms(contribution), Measure.ms(completeness), hwm))
     }
 
     // MARK: Daemon
@@ -314,4 +355,9 @@ public struct Benchmarks {
         report(String(format: "daemon: rename → on central (debounce 2 s) median %.2f s of %d; idle CPU %.2f%% over %.0f s; resident memory %@",
                       Measure.median(latencies), rounds, cpu, idle, rss))
     }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
 }

@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "gpmsync-bench",
         abstract: "Benchmarks at Marmara scale against frictionless-py and the git CLI, measured in the same run.")
 
-    @Argument(help: "What to measure: all, generate, validate, sync, central, daemon, outliers.")
+    @Argument(help: "What to measure: all, generate, validate, sync, central, daemon, console, outliers.")
     var what: String = "all"
 
     @Option(help: "Workspace folder (the generated tree is kept there).")
@@ -45,5 +45,6 @@ struct BenchCommand: ParsableCommand {
         if what == "all" || what == "sync" { try bench.sync() }
         if what == "all" || what == "central" { try bench.central(contributions: municipalities) }
         if what == "all" || what == "daemon" { try bench.daemon() }
+        if what == "all" || what == "console" { try bench.console() }
     }
 }
