@@ -54,3 +54,20 @@ final class DocumentMergeTests: XCTestCase {
                                              yamlOnly: false, lines: lines))
     }
 }
+
+/// A document saved by a Windows editor (byte-order mark, CRLF) reads like any other.
+final class FrontMatterTests: XCTestCase {
+    func testACRLFDocumentWithAByteOrderMarkIsRead() {
+        let text = "\u{FEFF}---\r\nid: gp-2025-01-x\r\ntitle: A\r\n---\r\n## Özet\r\nMetin\r\n"
+        let doc = PracticeDocument(text: text)
+        XCTAssertNil(doc.frontMatterError)
+        XCTAssertEqual(doc.frontMatter?["title"], PracticeDocument(text: "---\ntitle: A\n---\n").frontMatter?["title"])
+        XCTAssertEqual(doc.bodyFirstLine, 5)
+        XCTAssertEqual(FrontMatter.document(text)?.text(), text, "written back as it came")
+    }
+
+    func testAProfileIsYAMLAlone() {
+        XCTAssertEqual(PracticeDocument(profile: "name: X\r\n").frontMatter?["name"], PracticeDocument(text: "---\nname: X\n---\n").frontMatter?["name"])
+        XCTAssertEqual(FrontMatter.profile("a: 1\nb: 2\n").lines, ["a: 1", "b: 2"])
+    }
+}
