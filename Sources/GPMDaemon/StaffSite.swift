@@ -52,7 +52,7 @@ struct StaffSite: Sendable {
             let to = request.uri.queryParameters["to"].flatMap { Language(rawValue: String($0)) } ?? .en
             let back = request.uri.queryParameters["back"].map(String.init) ?? "/"
             var response = Response.redirect(to: back.hasPrefix("/") && !back.hasPrefix("//") && !back.hasPrefix("/\\") ? back : "/", type: .found)
-            response.setCookie(Cookie(name: "lang", value: to.rawValue, maxAge: 365 * 24 * 3600, path: "/", httpOnly: true, sameSite: .strict))
+            response.setCookie(Cookie(name: "lang", value: to.rawValue, maxAge: 365 * 24 * 3600, path: "/", secure: false, httpOnly: true, sameSite: .strict))
             return response
         }
         router.post("sync") { _, _ in
@@ -102,7 +102,7 @@ struct StaffSite: Sendable {
             },
             activity: activity.map { a in
                 .init(at: iso.string(from: a.at), outcome: a.outcome, recorded: a.recorded,
-                      received: a.received.map { ($0.path, $0.added, $0.removed, $0.changed) }, submitted: a.submitted,
+                      received: a.received.map { (path: $0.path, added: $0.added, removed: $0.removed, changed: $0.changed) }, submitted: a.submitted,
                       conflicts: a.conflicts, heldBack: a.heldBack, failure: a.failure)
             },
             warnings: r?.warnings ?? [])
@@ -153,7 +153,7 @@ struct StaffSite: Sendable {
         let root = self.root, org = orgUnit, language = context.language
         let documents = try await Blocking.run { () -> [(id: String, title: String, body: String)] in
             let tree = DirectorySource(root: root)
-            return (tree.entries(at: RepositoryPath.folder(of: org) + "/practices") ?? []).compactMap { entry in
+            return (tree.entries(at: RepositoryPath.folder(of: org) + "/practices") ?? []).compactMap { entry -> (id: String, title: String, body: String)? in
                 guard case .practice(_, let id) = RepositoryPath(entry.path), entry.size <= Validator.maximumFileSize,
                       let bytes = tree.bytes(at: entry.path) else { return nil }
                 let doc = PracticeDocument(text: String(decoding: bytes, as: UTF8.self))

@@ -126,7 +126,7 @@ public struct TableImport: Sendable {
             switch cell {
             case .empty: return .success("")
             case .date(let days):
-                guard let (y, m, d, seconds) = calendarDate(days), seconds == 0 else {
+                guard case let (y, m, d, seconds)? = calendarDate(days), seconds == 0 else {
                     return refuse("a date with a time of day where only a date belongs", "yalnızca tarih olması gereken yerde saatli tarih var")
                 }
                 return .success(isoDate(y, m, d))
@@ -154,7 +154,7 @@ public struct TableImport: Sendable {
             case .text(let s): return .success(s)
             case .number(_, let d): return .success(shortest(d))
             case .date(let days):
-                guard let (y, m, d, seconds) = calendarDate(days) else { return refuse("a date out of range", "aralık dışında bir tarih") }
+                guard case let (y, m, d, seconds)? = calendarDate(days) else { return refuse("a date out of range", "aralık dışında bir tarih") }
                 if seconds == 0 { return .success(isoDate(y, m, d)) }
                 return .success(isoDate(y, m, d) + String(format: "T%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60))
             case .bool(let b): return .success(b ? "TRUE" : "FALSE")

@@ -35,7 +35,7 @@ public enum XLSXReader {
         }
         func part(_ path: String) throws(ImportProblem) -> Data? {
             guard let entry = archive[path] else { return nil }
-            guard entry.uncompressedSize <= Int64(maximumPartSize) else { throw notAWorkbook("its part \(path) is larger than 100 MiB") }
+            guard entry.uncompressedSize <= UInt64(maximumPartSize) else { throw notAWorkbook("its part \(path) is larger than 100 MiB") }
             var out = Data()
             do {
                 _ = try archive.extract(entry, skipCRC32: false) { chunk in
@@ -52,14 +52,13 @@ public enum XLSXReader {
         if let d = try part("xl/sharedStrings.xml") { strings = try parse(d, SharedStrings(), "xl/sharedStrings.xml").strings }
         if let d = try part("xl/styles.xml") { styles = try parse(d, Styles(), "xl/styles.xml") }
         let dateStyles = styles.cellFormats.map { id in Styles.builtInDates.contains(id) || styles.custom[id].map(Styles.isDateFormat) == true }
-        var sheets: [(Sheet, Bool)] = []
+        var sheets: [(sheet: Sheet, hidden: Bool)] = []
         for s in workbook.sheets {
             guard let target = rels[s.relationship] else { continue }
             let path = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
             guard let xml = try part(path) else { throw notAWorkbook("its sheet '\(s.name)' (\(path)) is missing") }
             let reader = WorksheetReader(strings: strings, dateStyles: dateStyles, date1904: workbook.date1904)
             let w = try parse(xml, reader, path)
-            if let problem = w.problem { throw problem }
             var sheet = Sheet(name: s.name, rows: w.rows, numberStyle: .plain, isWorkbook: true)
             sheet.merged = w.merged
             sheets.append((sheet, s.hidden))
@@ -76,6 +75,7 @@ public enum XLSXReader {
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
         guard parser.parse() else {
+            if let sheet = delegate as? WorksheetReader, let problem = sheet.problem { throw problem }
             throw notAWorkbook("its part \(path) is not well-formed XML (\(parser.parserError.map { "\($0.localizedDescription)" } ?? "?"))")
         }
         return delegate

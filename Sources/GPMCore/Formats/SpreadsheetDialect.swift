@@ -12,6 +12,10 @@ public struct SpreadsheetDialect: Sendable, Equatable {
     /// A cell like `12,5` was seen (only looked for when the separator is `;`).
     public var decimalComma: Bool
 
+    public init(encoding: Encoding, separator: UInt8, crlf: Bool, decimalComma: Bool) {
+        self.encoding = encoding; self.separator = separator; self.crlf = crlf; self.decimalComma = decimalComma
+    }
+
     /// Whether gpmsync's own reader takes the file as it is (UTF-8, a BOM and CRLF are fine, `,` between cells).
     public var isReadable: Bool { encoding != .windows1254 && separator == UInt8(ascii: ",") }
 

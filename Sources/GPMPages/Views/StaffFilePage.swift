@@ -29,7 +29,11 @@ public enum StaffFilePage {
             }
         }
         let elsewhere = findings.filter { $0.line == nil || $0.line! > shownLines }
-        let general: HTML = elsewhere.isEmpty ? "" : "<ul class=\"findings\">\(elsewhere.map { d -> HTML in "<li class=\"\(d.severity.rawValue)\">\(d.line.map { "\(w("line", "satır")) \($0): " } ?? "")<code>\(d.rule)</code> \(w.text(d.message))</li>" })</ul>"
+        let listed: [HTML] = elsewhere.map { d -> HTML in
+            let at: String = d.line.map { "\(w("line", "satır")) \($0): " } ?? ""
+            return "<li class=\"\(d.severity.rawValue)\">\(at)<code>\(d.rule)</code> \(w.text(d.message))</li>"
+        }
+        let general: HTML = elsewhere.isEmpty ? "" : "<ul class=\"findings\">\(listed)</ul>"
         let convert: HTML = convertible ? """
             <form method="post" action="/import"><input type="hidden" name="token" value="\(token)"><input type="hidden" name="path" value="\(path)"><button type="submit" class="primary">\(w("Convert to gpmsync's CSV", "gpmsync CSV biçimine dönüştür"))</button></form>
             """ : ""

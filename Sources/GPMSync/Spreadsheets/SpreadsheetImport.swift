@@ -183,7 +183,9 @@ public enum SpreadsheetImport {
             throw GPMError(.invalid, en: "\(display(target, repo)) exists already; nothing was written", tr: "\(display(target, repo)) dosyası zaten var; hiçbir şey yazılmadı")
         }
         let bytes: [UInt8]
-        do { bytes = xlsx ? [UInt8](try template.xlsx()) : template.csv() } catch {
+        do {
+            if xlsx { bytes = [UInt8](try template.xlsx()) } else { bytes = template.csv() }
+        } catch {
             throw GPMError(.usage, en: "the workbook could not be made (\(error))", tr: "çalışma kitabı oluşturulamadı (\(error))")
         }
         do {

@@ -103,7 +103,7 @@ with sync_playwright() as p:
     other.locator("button[value=value]").click()
     check(row(text(CONFLICTED), "TP,SYR,M,ALL")[4] == "77", "the file holds the typed value (77)")
     check(page.locator("section.conflicts").count() == 0, "no conflict is left")
-    log = subprocess.run(["git", "log", "-2", "--format=%s"], cwd=CLONE, capture_output=True, text=True).stdout
+    log = subprocess.run(["git", "log", "-20", "--format=%s"], cwd=CLONE, capture_output=True, text=True).stdout
     check(log.count("Resolve 1 conflict(s) in " + CONFLICTED) == 2, "each choice was recorded as its own commit: " + log)
     check(subprocess.run(["git", "status", "--porcelain", CONFLICTED], cwd=CLONE, capture_output=True, text=True).stdout == "",
           "the resolved file is committed")
