@@ -272,7 +272,8 @@ final class WorksheetReader: NSObject, XMLParserDelegate {
 
     private func make(_ type: String, _ style: Int, _ hasFormula: Bool) -> Sheet.Cell {
         if type == "inlineStr" { return inline.isEmpty ? .empty : .text(inline) }
-        guard let v = value else { return hasFormula ? .error("a formula without a stored result (open and save the workbook in the spreadsheet program)") : .empty }
+        // openpyxl and other writers leave `<v></v>` (or none) where no program has computed a formula.
+        guard let v = value, !v.isEmpty else { return hasFormula ? .error("a formula without a stored result (open and save the workbook in the spreadsheet program)") : .empty }
         switch type {
         case "s":
             guard let i = Int(v), strings.indices.contains(i) else { return .error("a shared string that does not exist (\(v))") }
