@@ -124,8 +124,9 @@ final class ImportTests: XCTestCase {
         let repo = try templateCopy(dir)
         let path = "municipalities/34-kadikoy/data/residents/2025Q1.csv"
         try TestSupport.write("legal_status;nationality;sex;age_group;count;source;missing_reason;comment\r\nTP;SYR;F;ALL;3;admin_register;;10000000146\r\n", to: repo + "/" + path)
-        let rules = Validator(source: DirectorySource(root: repo)).validate(paths: [path]).map(\.rule)
-        XCTAssertEqual(rules, ["dialect", "pii-tckn"])
+        let found = Validator(source: DirectorySource(root: repo)).validate(paths: [path])
+        XCTAssertEqual(found.map(\.rule), ["dialect", "pii-tckn"])
+        XCTAssertEqual(found.last?.line, 2, "lines of a CRLF file are counted as the CSV reader counts them")
     }
 
     static let workbook = #"""

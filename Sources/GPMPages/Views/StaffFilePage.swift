@@ -18,11 +18,13 @@ public enum StaffFilePage {
         var rows: [HTML] = []
         var shownLines = 0
         if let text {
-            for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var lines = text.physicalLines
+            if lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }
+            for (i, line) in lines.enumerated() {
                 if i >= lineLimit { break }
                 let n = i + 1
                 let found = byLine[n]
-                let content = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+                let content = String(line)
                 rows.append("<tr id=\"L\(n)\"\(found == nil ? "" : HTML(trusted: " class=\"finding\""))><td class=\"n\"><a href=\"#L\(n)\">\(n)</a></td><td class=\"text\">\(content)</td></tr>")
                 if let found { rows.append("<tr class=\"note\"><td></td><td>\(notes(found))</td></tr>") }
                 shownLines = n

@@ -86,6 +86,8 @@ with sync_playwright() as p:
     check(page.locator("tr#L1.finding").count() == 1, "the line is marked in the file")
     check("Windows-1254" in page.locator("tr.note").first.inner_text(), "the finding is shown under its line")
     check("Üsküdar" in page.locator("table.file").inner_text(), "the file is shown decoded")
+    check(page.locator("table.file tr[id^=L]").count() == 3 and "\\r" not in page.locator("table.file").inner_text(),
+          "each CRLF line on its own row")
     shot(page, "staff-02-file")
 
     page.goto(URL + "/")
