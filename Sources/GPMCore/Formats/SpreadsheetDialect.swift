@@ -119,7 +119,9 @@ extension Validator {
         }
         let d = SpreadsheetDialect.sniff(bytes)
         guard !d.isReadable else { return nil }
-        return Diagnostic(path: path, line: 1, rule: d.encoding == .windows1254 ? "encoding-error" : "dialect",
+        // An encoding error names the line of the first byte that is not UTF-8, as for any other file.
+        let windows1254 = d.encoding == .windows1254
+        return Diagnostic(path: path, line: windows1254 ? firstInvalidUTF8Line(bytes) : 1, rule: windows1254 ? "encoding-error" : "dialect",
                           message: Messages.spreadsheetDialect(path, d))
     }
 }
