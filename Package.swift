@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The C wall: libgit2 through pkg-config, plus a header shim for what Swift cannot call.
@@ -35,11 +36,17 @@ let package = Package(
             name: "GPMCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        // Spreadsheets as staff save them: Turkish-locale Excel CSV and .xlsx read (and written, for templates)
+        // on ZIPFoundation and Foundation's XMLParser, converted to canonical tables. No git.
+        .target(
+            name: "GPMSpreadsheets",
+            dependencies: ["GPMCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         // Composes the core with the git wrapper: repositories, sync, central intake, review.
         .target(
             name: "GPMSync",
             dependencies: [
-                "Git", "GPMCore",
+                "Git", "GPMCore", "GPMSpreadsheets",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -50,7 +57,7 @@ let package = Package(
         .target(
             name: "GPMDaemon",
             dependencies: [
-                "GPMSync", "GPMCore", "Spawn",
+                "GPMSync", "GPMCore", "Spawn", "GPMPages", "GPMWeb",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -107,6 +114,7 @@ let package = Package(
         .testTarget(name: "GPMCoreTests", dependencies: ["GPMCore", "GPMSampleData", "CoreTestSupport"]),
         .testTarget(name: "GPMSyncTests", dependencies: ["GPMSync", "GPMCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "GPMSpreadsheetsTests", dependencies: ["GPMSpreadsheets", "GPMCore", "TestSupport"]),
         .testTarget(
             name: "GPMWebTests",
             dependencies: [

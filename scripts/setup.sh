@@ -26,4 +26,6 @@ if [ "${1:-}" = "--tests" ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${browser[@]}" >/dev/null
   fi
   python3 -c 'import playwright' 2>/dev/null || python3 -m pip install -q playwright
+  # The import tests write workbooks as staff's spreadsheets do.
+  python3 -c 'import openpyxl' 2>/dev/null || python3 -m pip install -q openpyxl
 fi

@@ -47,7 +47,8 @@ public enum Daemon {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: watcher), .init(service: syncer)]
         if let http = options.http {
             snapshot.invalidate()
-            services.append(.init(service: StatusServer.make(address: http, snapshot: snapshot, registry: registry, logger: logger)))
+            let staff = try StaffSite(root: repo.root, snapshot: snapshot, syncer: syncer)
+            services.append(.init(service: StatusServer.make(address: http, snapshot: snapshot, registry: registry, logger: logger, staff: staff)))
         }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         // A stop requested before the group took over signal handling still ends the daemon cleanly.

@@ -5,8 +5,8 @@ import Logging
 import Prometheus
 import ServiceLifecycle
 
-/// `--http 127.0.0.1:PORT`: `/status` (the JSON of `gpmsync status`) and `/metrics` (Prometheus text),
-/// both served from the last computed state (`StatusSnapshot`). For this computer only: it listens on a
+/// `--http 127.0.0.1:PORT`: the staff's page (`StaffSite`), `/status` (the JSON of `gpmsync status`) and
+/// `/metrics` (Prometheus text), all served from the last computed state (`StatusSnapshot`). For this computer only: it listens on a
 /// loopback address and answers only requests addressed to it (a web page whose name was rebound to
 /// 127.0.0.1 sends its own name as Host). Idle or half-sent connections are closed after a few seconds
 /// and at most `maxConnections` are open at once, so a flood of them holds no more than that many
@@ -15,9 +15,11 @@ enum StatusServer {
     static let maxConnections = 64
     static let idleTimeout: Int64 = 10
 
-    static func make(address: LoopbackAddress, snapshot: StatusSnapshot, registry: PrometheusCollectorRegistry, logger: Logger) -> some Service {
-        let router = Router()
+    static func make(address: LoopbackAddress, snapshot: StatusSnapshot, registry: PrometheusCollectorRegistry, logger: Logger,
+                     staff: StaffSite) -> some Service {
+        let router = Router(context: StaffContext.self)
         router.add(middleware: HostCheck(accepted: address.hostHeaders))
+        staff.register(on: router)
         router.get("status") { _, _ -> Response in
             guard let served = await snapshot.served else { return notYet() }
             return Response(status: served.failed ? .internalServerError : .ok,

@@ -14,6 +14,8 @@ actor StatusSnapshot {
         var body: [UInt8]
         var failed: Bool
         var computedAt: Date
+        /// The report itself, for the staff's page; nil when it could not be computed.
+        var report: StatusReport?
     }
 
     let root: String
@@ -21,6 +23,10 @@ actor StatusSnapshot {
     private(set) var served: Served?
     private var computing = false
     private var stale = false
+    /// Requests for a fresh state are numbered; `covered` is the last one a finished computation began after.
+    private var requested = 0
+    private var covered = 0
+    private var waiting: [(request: Int, continuation: CheckedContinuation<Void, Never>)] = []
     private let computations = Counter(label: "gpmsync_status_computations_total")
 
     init(root: String, logger: Logger) {
@@ -33,7 +39,17 @@ actor StatusSnapshot {
         Task { await self.markStale() }
     }
 
+    /// Returns once a computation that began after this call has finished: what a page drawn after an
+    /// action shows includes the action.
+    func refreshed() async {
+        markStale()
+        let request = requested
+        guard covered < request else { return }
+        await withCheckedContinuation { waiting.append((request, $0)) }
+    }
+
     private func markStale() {
+        requested += 1
         stale = true
         guard !computing else { return }
         computing = true
@@ -43,20 +59,25 @@ actor StatusSnapshot {
     private func computeWhileStale() async {
         while stale {
             stale = false
+            let request = requested
             let started = ContinuousClock.now
             let outcome = await Self.compute(root)
             computations.increment()
             switch outcome {
             case .success(let (json, report)):
-                served = Served(body: json, failed: false, computedAt: Date())
+                served = Served(body: json, failed: false, computedAt: Date(), report: report)
                 Gauge(label: "gpmsync_outbox_files").record(report.outbox.files.count)
                 Gauge(label: "gpmsync_outbox_commits").record(report.outbox.commits)
                 Gauge(label: "gpmsync_conflicts").record(report.conflicts.count)
                 Gauge(label: "gpmsync_validation_errors").record(report.invalid.count)
             case .failure(let error):
                 logger.error("status could not be computed", metadata: ["error": "\(error)"])
-                served = Served(body: [UInt8]("\(error)\n".utf8), failed: true, computedAt: Date())
+                served = Served(body: [UInt8]("\(error)\n".utf8), failed: true, computedAt: Date(), report: nil)
             }
+            covered = request
+            let ready = waiting.filter { $0.request <= request }
+            waiting.removeAll { $0.request <= request }
+            for w in ready { w.continuation.resume() }
             if stale { try? await Task.sleep(for: ContinuousClock.now - started) }
         }
         computing = false

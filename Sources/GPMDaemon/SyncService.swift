@@ -40,6 +40,8 @@ public actor SyncService: Service {
     private var wake: CheckedContinuation<Void, Never>?
     private var child: ChildProcess?
     private var stopping = false
+    /// A person asked for a sync (the page's "sync now"): the next one starts at once, whatever the backoff.
+    private var requested = false
 
     let syncs = Counter(label: "gpmsync_syncs_total")
     let lastSuccess = Gauge(label: "gpmsync_last_success_timestamp_seconds")
@@ -53,6 +55,21 @@ public actor SyncService: Service {
     /// Files changed (called by the watcher from its thread, once per batch of events).
     public nonisolated func noteChanges(_ paths: Set<String>) {
         Task { await self.record(paths) }
+    }
+
+    /// Starts a sync as soon as the one running (if any) has ended.
+    public func syncNow() {
+        requested = true
+        resumeSleep()
+    }
+
+    /// When the next sync is due (now while one runs or was asked for), whether one is running, and
+    /// whether the last one found central unreachable.
+    public func schedule() -> (next: Date, running: Bool, offline: Bool) {
+        let now = ContinuousClock.now
+        let due = requested ? now : min(nextSync, changed.values.min().map { $0 + settings.debounce } ?? nextSync)
+        let seconds = Double((due - now).components.seconds) + Double((due - now).components.attoseconds) / 1e18
+        return (Date().addingTimeInterval(max(0, seconds)), child != nil, offline)
     }
 
     private func record(_ paths: Set<String>) {
@@ -73,7 +90,10 @@ public actor SyncService: Service {
             while !Task.isCancelled && !Task.isShuttingDownGracefully && !stopping {
                 let now = ContinuousClock.now
                 let due = changed.values.min().map { $0 + settings.debounce }
-                if let due, due <= now {
+                if requested {
+                    requested = false
+                    await sync(reason: "requested")
+                } else if let due, due <= now {
                     await sync(reason: "edits")
                 } else if now >= nextSync {
                     await sync(reason: offline ? "retry" : "interval")

@@ -25,9 +25,10 @@ public enum CSV {
     }
 
     /// Parses UTF-8 bytes; a BOM is skipped and CRLF, CR and LF all end a row. A quote left open at the end
-    /// of the file is a problem, as is a quote in the middle of an unquoted field.
-    public static func parse(_ bytes: [UInt8]) -> Table {
-        let cells = Cells(bytes)
+    /// of the file is a problem, as is a quote in the middle of an unquoted field. `separator` is `,` but for
+    /// the import of a spreadsheet's `;` file.
+    public static func parse(_ bytes: [UInt8], separator: UInt8 = UInt8(ascii: ",")) -> Table {
+        let cells = Cells(bytes, separator: separator)
         guard cells.rowCount > 0 else { return Table(header: [], rows: [], problems: cells.problems) }
         return cells.storage.withUnsafeBufferPointer { buffer in
             func fields(_ r: Int) -> [String] { cells.cellRange(r).map { cells.string($0, in: buffer) } }
@@ -68,19 +69,19 @@ public enum CSV {
             String(decoding: UnsafeBufferPointer(rebasing: buffer[Int(starts[cell])..<Int(ends[cell])]), as: UTF8.self)
         }
 
-        public init(_ bytes: [UInt8]) {
+        public init(_ bytes: [UInt8], separator: UInt8 = UInt8(ascii: ",")) {
             storage = bytes
             let n = bytes.count
             // Offsets are 32-bit: files are checked against the 10 MiB limit before they are parsed, and a
             // longer input is cut rather than misread.
             let limit = min(n, Int(Int32.max) / 2)
             var extra: [UInt8] = []
-            bytes.withUnsafeBufferPointer { parse($0, count: limit, extra: &extra) }
+            bytes.withUnsafeBufferPointer { parse($0, count: limit, separator: separator, extra: &extra) }
             if !extra.isEmpty { storage = Array(bytes[..<limit]) + extra }
         }
 
-        private mutating func parse(_ b: UnsafeBufferPointer<UInt8>, count n: Int, extra: inout [UInt8]) {
-            let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        private mutating func parse(_ b: UnsafeBufferPointer<UInt8>, count n: Int, separator comma: UInt8, extra: inout [UInt8]) {
+            let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
             // Locals, assigned to the stored properties at the end: appending to `self`'s arrays from the
             // nested functions below costs an exclusivity and uniqueness check per cell.
             var starts: [Int32] = [], ends: [Int32] = [], rowEnds: [Int32] = [], lines: [Int32] = [], rowOffsets: [Int32] = []

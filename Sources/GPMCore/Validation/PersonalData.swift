@@ -34,7 +34,7 @@ public enum PersonalData {
     public static func scanLines(_ bytes: [UInt8], allowEmail: Bool = false) -> [(line: Int, finding: Finding)] {
         let text = String(validating: bytes, as: UTF8.self) ?? windows1254(bytes)
         var out: [(Int, Finding)] = []
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (i, line) in text.physicalLines.enumerated() {
             let line = String(line)
             guard mayHoldIdentifier(line) else { continue }
             for f in scan(line, allowEmail: allowEmail) { out.append((i + 1, f)) }

@@ -93,7 +93,11 @@ public struct Validator: Sendable {
             return [Diagnostic(path: path, rule: "path-not-allowed", message: Messages.pathNotAllowed())]
                 + scanForPersonalData(path: path, bytes: bytes, allowEmail: false)
         }
-        if let problem = encodingProblem(path, bytes) {
+        let problem = encodingProblem(path, bytes)
+        if case .record = kind, let finding = dialectFinding(path: path, bytes: bytes, utf8: problem == nil) {
+            return [finding] + scanForPersonalData(path: path, bytes: bytes, allowEmail: false)
+        }
+        if let problem {
             return [problem] + scanForPersonalData(path: path, bytes: bytes, allowEmail: false)
         }
         var text: String { String(decoding: bytes, as: UTF8.self) }

@@ -9,12 +9,17 @@ public struct PageContext: Sendable {
     public var csrf: String
     /// The path and query of this page, to come back to after switching language.
     public var here: String
+    /// Which site the page belongs to: the reviewers' console or the staff's page of a daemon.
+    public var site: Site
 
-    public init(language: Language, user: String?, csrf: String, here: String) {
+    public enum Site: Sendable { case console, staff }
+
+    public init(language: Language, user: String?, csrf: String, here: String, site: Site = .console) {
         self.words = Words(language)
         self.user = user
         self.csrf = csrf
         self.here = here
+        self.site = site
     }
 }
 
@@ -23,9 +28,16 @@ public enum Layout {
     public static func page(_ c: PageContext, title: String, active: String = "", flash: Flash? = nil, _ body: HTML) -> HTML {
         let w = c.words
         let other = w.language == .tr ? "en" : "tr"
-        let nav: HTML = c.user == nil ? "" : """
-            <nav>\(link("/queue", w("Queue", "Kuyruk"), active == "queue"))\(link("/completeness", w("Completeness", "Eksiksizlik"), active == "completeness"))\(link("/practices", w("Good practices", "İyi uygulamalar"), active == "practices"))</nav>
-            """
+        let nav: HTML
+        switch c.site {
+        case .console:
+            nav = c.user == nil ? "" : """
+                <nav>\(link("/queue", w("Queue", "Kuyruk"), active == "queue"))\(link("/completeness", w("Completeness", "Eksiksizlik"), active == "completeness"))\(link("/practices", w("Good practices", "İyi uygulamalar"), active == "practices"))</nav>
+                """
+        case .staff:
+            nav = "<nav>\(link("/", w("Sync", "Eşitleme"), active == "staff"))\(link("/practices", w("Good practices", "İyi uygulamalar"), active == "practices"))</nav>"
+        }
+        let home = c.site == .staff ? "/" : "/queue"
         let user: HTML = c.user.map { u -> HTML in """
             <form class="signout" method="post" action="/signout">\(csrfField(c))<span class="user">\(u)</span> <button type="submit">\(w("Sign out", "Oturumu kapat"))</button></form>
             """ } ?? ""
@@ -34,7 +46,7 @@ public enum Layout {
             <!doctype html>
             <html lang="\(w.language.rawValue)"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(title) · gpmsync</title><link rel="stylesheet" href="/style.css"></head>
-            <body><header><a class="brand" href="/queue">GPM · gpmsync</a>\(nav)<div class="right">\(user)<a class="lang" href="/language\(query([("to", other), ("back", c.here)]))">\(other == "tr" ? "Türkçe" : "English")</a></div></header>
+            <body><header><a class="brand" href="\(home)">GPM · gpmsync</a>\(nav)<div class="right">\(user)<a class="lang" href="/language\(query([("to", other), ("back", c.here)]))">\(other == "tr" ? "Türkçe" : "English")</a></div></header>
             <main>\(flashHTML)<h1>\(title)</h1>
             \(body)</main></body></html>
             """

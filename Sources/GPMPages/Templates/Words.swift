@@ -20,6 +20,7 @@ public struct Words: Sendable {
         case "approved": return self("approved", "onaylandı")
         case "rejected": return self("rejected", "reddedildi")
         case "new": return self("new", "yeni")
+        case "submitted": return self("submitted", "gönderildi")
         default: return state
         }
     }

@@ -31,6 +31,15 @@ public enum SyncCycle {
     public static func run(_ repo: DataRepository, message: String? = nil, settledFor: Duration? = nil,
                            onProgress: @escaping @Sendable (String) -> Void = { _ in }) throws -> SyncReport {
         try Trace.step("cycle") { try Locks.withExclusive(repo) {
+            let report = try cycle(repo, message: message, settledFor: settledFor, onProgress: onProgress)
+            ActivityLog.append(repo, report)
+            return report
+        } }
+    }
+
+    private static func cycle(_ repo: DataRepository, message: String?, settledFor: Duration?,
+                              onProgress: @escaping @Sendable (String) -> Void) throws -> SyncReport {
+        do {
             var report = SyncReport()
             var state = SyncState.load(repo)
             state.lastAttempt = Date()
@@ -85,7 +94,7 @@ public enum SyncCycle {
             state.offlineAttempts = 0
             try Trace.step("save state") { try state.save(repo) }
             return report
-        } }
+        }
     }
 
     private static func record(_ state: inout SyncState, _ failure: GPMError, _ repo: DataRepository) throws {

@@ -13,11 +13,7 @@ public struct ConsoleSession: Codable, Sendable, Equatable {
         self.csrf = ConsoleSession.newToken()
     }
 
-    /// 32 random bytes from the system's generator, as hex.
-    static func newToken() -> String {
-        var g = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(UInt8.random(in: 0...255, using: &g), radix: 16).leftPadded2 }.joined()
-    }
+    static func newToken() -> String { FormToken.new() }
 }
 
 extension String {

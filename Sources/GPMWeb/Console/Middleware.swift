@@ -6,8 +6,10 @@ import Hummingbird
 import HummingbirdAuth
 
 /// Headers on every answer: no script, no frame, no sniffing, nothing cached, no referrer sent away.
-struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+public struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         response.headers[.xContentTypeOptions] = "nosniff"
@@ -52,13 +54,7 @@ struct CSRFCheck: RouterMiddleware {
         return try await next(request, context)
     }
 
-    func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var diff: UInt8 = 0
-        for i in x.indices { diff |= x[i] ^ y[i] }
-        return diff == 0
-    }
+    func constantTimeEqual(_ a: String, _ b: String) -> Bool { FormToken.matches(a, b) }
 }
 
 /// Only reviewers and admins of access.csv on central `main`, checked on every request (a role taken away
@@ -89,35 +85,9 @@ struct RequireReviewer: RouterMiddleware {
     }
 }
 
-/// A form body (`application/x-www-form-urlencoded`): `+` is a space, `%XX` a byte; malformed escapes are
-/// kept as they are, and a name given twice keeps its first value.
-enum Form {
-    static func parse(_ text: String) -> [String: String] {
-        var out: [String: String] = [:]
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = decode(parts[0]), value = parts.count > 1 ? decode(parts[1]) : ""
-            if out[name] == nil { out[name] = value }
-        }
-        return out
-    }
-
-    static func decode(_ s: Substring) -> String {
-        var bytes: [UInt8] = []
-        var u = Array(s.utf8)[...]
-        while let b = u.popFirst() {
-            if b == UInt8(ascii: "+") { bytes.append(0x20) }
-            else if b == UInt8(ascii: "%"), u.count >= 2, let v = UInt8(String(decoding: u.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(v); u = u.dropFirst(2)
-            } else { bytes.append(b) }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
 /// Repository work off the server's threads: libgit2 calls block.
-enum Blocking {
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+public enum Blocking {
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
         }

@@ -8,7 +8,7 @@ struct DaemonCommand: AsyncParsableCommand {
         commandName: "daemon",
         abstract: "Watch the working tree and sync continuously (debounce gpmsync.debounce, interval gpmsync.interval).")
 
-    @Option(help: "Serve /status and /metrics on a loopback HOST:PORT (127.0.0.1:9464, localhost:9464 or [::1]:9464).")
+    @Option(help: "Serve the staff's page, /status and /metrics on a loopback HOST:PORT (127.0.0.1:9464, localhost:9464 or [::1]:9464).")
     var http: String?
 
     @OptionGroup var options: RepositoryOptions
