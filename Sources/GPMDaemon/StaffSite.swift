@@ -245,8 +245,8 @@ struct StaffSite: Sendable {
 
 /// The two sides of a recorded conflict as the page names them (mine: this computer's; theirs: central's).
 extension RecordedConflict {
-    var mine: String? { local }
-    var theirs: String? { central }
+    /// On a municipality's laptop, ours is always the local side: "mine" on the staff's page.
+    var mine: String? { ours }
 }
 
 /// The request context of the daemon's server: the reader's language and a posted form's fields.
