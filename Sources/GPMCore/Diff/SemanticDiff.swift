@@ -126,7 +126,9 @@ extension SemanticDiff {
         return path.hasSuffix(".yaml") ? PracticeDocument(profile: text) : PracticeDocument(text: text)
     }
 
-    static func rowChanges(old: [UInt8]?, new: [UInt8]?, schema: TableSchema) -> [RowChange]? {
+    static func rowChanges(old: [UInt8]?, new: [UInt8]?, schema: TableSchema, skippingCommonRows: Bool = true) -> [RowChange]? {
+        var old = old, new = new
+        if skippingCommonRows, let o = old, let n = new, let rest = withoutCommonRows(o, n) { (old, new) = rest }
         let empty = RecordTable(columns: schema.fields.map(\.name))
         guard let o = old.map({ RecordTable(bytes: $0, schema: schema) }) ?? empty,
               let n = new.map({ RecordTable(bytes: $0, schema: schema) }) ?? empty else { return nil }
@@ -150,6 +152,33 @@ extension SemanticDiff {
                                     cells: columns.compactMap { c in o.rows[key]?[c].map { CellChange(field: c, old: $0, new: nil) } }))
         }
         return result
+    }
+
+    /// Both versions without the rows they share byte for byte (under the same header line), which are
+    /// unchanged wherever they stand: a monthly table with one edited cell among a thousand rows is then
+    /// keyed and compared on one row, not a thousand (the reviewers' queue diffs every contribution). Nil,
+    /// and the whole files compared, when the headers differ, a file does not parse, or a row repeats
+    /// (duplicate rows make the file unkeyable, and that must still show).
+    static func withoutCommonRows(_ old: [UInt8], _ new: [UInt8]) -> (old: [UInt8], new: [UInt8])? {
+        let o = CSV.Cells(old), n = CSV.Cells(new)
+        guard o.problems.isEmpty, n.problems.isEmpty, o.rowCount > 1, n.rowCount > 1,
+              old[o.rowBytes(0)] == new[n.rowBytes(0)] else { return nil }
+        var inOld = Set<ArraySlice<UInt8>>(minimumCapacity: o.rowCount)
+        for r in 1..<o.rowCount {
+            guard inOld.insert(old[o.rowBytes(r)]).inserted else { return nil }
+        }
+        var inNew = Set<ArraySlice<UInt8>>(minimumCapacity: n.rowCount)
+        var keptNew = Array(new[n.rowBytes(0)])
+        for r in 1..<n.rowCount {
+            let row = new[n.rowBytes(r)]
+            guard inNew.insert(row).inserted else { return nil }
+            if !inOld.contains(row) { keptNew += row }
+        }
+        var keptOld = Array(old[o.rowBytes(0)])
+        for r in 1..<o.rowCount where !inNew.contains(old[o.rowBytes(r)]) { keptOld += old[o.rowBytes(r)] }
+        // A last row without its line ending, kept before others, would join the next one.
+        func terminated(_ bytes: [UInt8]) -> [UInt8] { bytes.last == UInt8(ascii: "\n") ? bytes : bytes + [UInt8(ascii: "\n")] }
+        return (terminated(keptOld), terminated(keptNew))
     }
 
     static func fieldChanges(old: [String: YAMLValue], new: [String: YAMLValue]) -> [CellChange] {
