@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GPMCore
 import Git
 
@@ -40,22 +41,51 @@ public struct Review {
         guard let main = session.main else { return [] }
         var result: [Pending] = []
         for (org, tip) in try session.contributions() where !(try session.git.isAncestor(tip, of: main)) {
-            let diff = try contributionDiff(tip: tip, main: main)
+            let summary = try Self.summaries.summary(main: main, tip: tip) { try DiffSummary(contributionDiff(tip: tip, main: main)) }
             let note = session.note(tip)
             let diagnostics = try note?.diagnostics ?? ContributionCheck.validate(session.git, tip: tip, main: main, orgUnit: org)
-            let c = diff.counts
             let info = try session.git.commit(tip)
             result.append(Pending(
                 org: org, tip: tip.hex, date: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(info.time))),
-                state: note?.state.rawValue ?? "new", files: diff.files.count, rowsAdded: c.added, rowsRemoved: c.removed,
-                rowsChanged: c.changed, errors: diagnostics.filter(\.isError).count, warnings: diagnostics.filter { !$0.isError }.count,
-                periods: Set(diff.files.compactMap { f -> String? in
-                    if case .record(_, _, let period) = RepositoryPath(f.path) { return period }
-                    return nil
-                }).sorted()))
+                state: note?.state.rawValue ?? "new", files: summary.files, rowsAdded: summary.added, rowsRemoved: summary.removed,
+                rowsChanged: summary.changed, errors: diagnostics.filter(\.isError).count, warnings: diagnostics.filter { !$0.isError }.count,
+                periods: summary.periods))
         }
         return result
     }
+
+    /// What the queue shows of a contribution's diff. A function of the two commits alone (git objects never
+    /// change), so a long-running reader (the console) computes it once per tip and `main`.
+    struct DiffSummary: Sendable {
+        var files, added, removed, changed: Int
+        var periods: [String]
+
+        init(_ diff: SemanticDiff) {
+            let c = diff.counts
+            files = diff.files.count; added = c.added; removed = c.removed; changed = c.changed
+            periods = Set(diff.files.compactMap { f -> String? in
+                if case .record(_, _, let period) = RepositoryPath(f.path) { return period }
+                return nil
+            }).sorted()
+        }
+    }
+
+    final class DiffSummaries: Sendable {
+        private let known = Mutex<[String: DiffSummary]>([:])
+
+        func summary(main: ObjectID, tip: ObjectID, compute: () throws -> DiffSummary) rethrows -> DiffSummary {
+            let key = main.hex + tip.hex
+            if let s = known.withLock({ $0[key] }) { return s }
+            let s = try compute()
+            known.withLock { all in
+                if all.count >= 4096 { all.removeAll() }
+                all[key] = s
+            }
+            return s
+        }
+    }
+
+    static let summaries = DiffSummaries()
 
     /// The contribution's changes: from where it forked from `main` to its tip.
     public func show(org: String) throws -> (tip: ObjectID, diff: SemanticDiff, diagnostics: [Diagnostic]) {
