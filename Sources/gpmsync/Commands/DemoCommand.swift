@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GPMCore
 import GPMSync
 import GPMDemo
 
@@ -15,8 +16,9 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let end = try DemoStory(root: dir) { emitLines($0) }.run()
-        emit("\n(demo finished in \(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
+        let end = try DemoStory(root: dir, language: options.language) { emitLines($0) }.run()
+        let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
+        say(options.language, "\n(demo finished in \(seconds) s)", "\n(tanıtım \(seconds) saniyede tamamlandı)")
         guard end.mainHasKadikoy, end.karesiReceivedKadikoy, end.niluferSawRejection != nil, end.piiNeverCommitted, end.conflictResolved else {
             throw ExitCode(1)
         }
