@@ -111,8 +111,8 @@ public struct DemoStory {
         try edit(kadikoy, "municipalities/34-kadikoy/data/residents/2025Q3.csv", "TP,SYR,ALL,ALL,2445", "TP,SYR,ALL,ALL,2455")
         try edit(kadikoy2, "municipalities/34-kadikoy/data/residents/2025Q3.csv", "TP,SYR,F,ALL,1180", "TP,SYR,F,ALL,1185")
         try edit(kadikoy2, "municipalities/34-kadikoy/data/residents/2025Q3.csv", "TP,SYR,ALL,ALL,2445", "TP,SYR,ALL,ALL,2450")
-        try sync(kadikoy, "Kadıköy laptop 1")
-        try sync(kadikoy2, "Kadıköy laptop 2")
+        try sync(kadikoy, laptop(1))
+        try sync(kadikoy2, laptop(2))
         let conflicts = ConflictStore(repository: kadikoy2).load()
         say("   laptop 2 kept its own values; the conflict is listed, not lost:",
             "   2. bilgisayar kendi değerlerini korudu; çakışma kaybolmaz, listelenir:")
@@ -123,7 +123,7 @@ public struct DemoStory {
         say("   the staff agree laptop 1 was right: gpmsync resolve … --theirs",
             "   çalışanlar 1. bilgisayarın değerinde anlaşır: gpmsync resolve … --theirs")
         try Resolution.resolve(kadikoy2, path: "municipalities/34-kadikoy/data/residents/2025Q3.csv", choice: .theirs)
-        try sync(kadikoy2, "Kadıköy laptop 2")
+        try sync(kadikoy2, laptop(2))
 
         chapter("7. Nilüfer is back online", "7. Nilüfer yeniden çevrimiçi")
         try server.start("mehmet")
@@ -158,7 +158,7 @@ public struct DemoStory {
         say("   rejected Nilüfer: \(reason)", "   Nilüfer'in katkısı reddedildi: \(reason)")
 
         chapter("10. Everyone syncs and sees the outcome", "10. Herkes eşitleme yapar ve sonucu görür")
-        for (repo, name) in [(kadikoy, "Kadıköy"), (kadikoy2, "Kadıköy laptop 2"), (nilufer, "Nilüfer"), (karesi, "Karesi")] {
+        for (repo, name) in [(kadikoy, "Kadıköy"), (kadikoy2, laptop(2)), (nilufer, "Nilüfer"), (karesi, "Karesi")] {
             try sync(repo, name)
             let status = try StatusReport.build(repo)
             let last = status.submissions.first.map { "\(Glossary.state($0.state, language))\($0.reason.map { ": " + $0 } ?? "")" }
@@ -194,6 +194,9 @@ public struct DemoStory {
     private func say(_ en: String, _ tr: String) { print(language == .tr ? tr : en) }
 
     private func chapter(_ en: String, _ tr: String) { say("\n== \(en)", "\n== \(tr)") }
+
+    /// One of Kadıköy's two computers, as the story names it.
+    private func laptop(_ n: Int) -> String { language == .tr ? "Kadıköy \(n). bilgisayar" : "Kadıköy laptop \(n)" }
 
     private func yes(_ fact: Bool) -> String {
         switch (fact, language) {

@@ -22,7 +22,8 @@ enum ErrorBoundary {
                 let details = GPMSyncCommand.fullMessage(for: error)
                     .split(separator: "\n", omittingEmptySubsequences: false)
                     .map { TerminalText(value: String($0)) }
-                if language == .tr { emitError("gpmsync: komut satırı geçersiz (ayrıntılar aşağıda; yardım için --help)") }
+                sayError(language, "gpmsync: the command line is not valid (details below; --help for help)",
+                         "gpmsync: komut satırı geçersiz (ayrıntılar aşağıda; yardım için --help)")
                 for line in details { emitError(line) }
                 Foundation.exit(GPMError.ExitCode.usage.rawValue)
             }

@@ -33,7 +33,7 @@ final class GlossaryTests: XCTestCase {
             }
             // The command line writes prose only through `say`/`sayError` (both languages): a bare
             // `emit("…")` with words in it is English-only.
-            if file.path.contains("/Sources/gpmsync/") {
+            if file.path.hasPrefix("Sources/gpmsync/") {
                 for literal in file.literals where literal.callee == "emit" || literal.callee == "emitError" {
                     let words = SourceLiterals.words(literal.text).filter { $0 != "gpmsync" }
                     if !words.isEmpty { problems.append("\(file.path):\(literal.line): printed in one language only: \"\(literal.text)\"") }

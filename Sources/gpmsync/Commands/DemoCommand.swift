@@ -3,6 +3,7 @@ import Foundation
 import GPMCore
 import GPMSync
 import GPMDemo
+import Logging
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,6 +16,8 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var options: RepositoryOptions
 
     func run() throws {
+        // The story tells what happens; the central run's operator log would only interleave with it.
+        LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         let started = Date()
         let end = try DemoStory(root: dir, language: options.language) { emitLines($0) }.run()
         let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
