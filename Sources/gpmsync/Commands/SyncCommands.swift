@@ -151,7 +151,7 @@ struct ConflictsCommand: ParsableCommand {
             let labelled = labels.labelledKey(c.key, path: c.path, lang)
             if labelled != c.key { emit("  \(labelled)") }
             say(lang, "  ancestor: \(c.ancestor ?? "∅")\n  local:    \(c.local ?? "∅")\n  central:  \(c.central ?? "∅")",
-                "  önceki değer: \(c.ancestor ?? "∅")\n  yerel değer:  \(c.local ?? "∅")\n  merkez:       \(c.central ?? "∅")")
+                "  önceki değer:     \(c.ancestor ?? "∅")\n  yerel değer:      \(c.local ?? "∅")\n  merkezdeki değer: \(c.central ?? "∅")")
         }
         throw ExitCode(4)
     }
