@@ -82,12 +82,13 @@ public enum Glossary {
         }
     }
 
-    /// Turkish words the product does not use, each with the glossary's word to use instead.
+    /// Turkish words the product does not use, each with the glossary's word to use instead (matched at
+    /// the start of a word, so their suffixed forms count too).
     public static let avoided: [(word: String, use: String)] = [
         ("işleme", "kayıt"), ("işlemeler", "kayıtlar"), ("commit", "kayıt"),
         ("ortak ata", "önceki değer"), ("inceleyen", "inceleyici"), ("parça", "alt kırılım"),
         ("birimden", "biriminden gelen"), ("denetler", "doğrular"), ("tutulan", "bekletilen"),
-        ("dal", "gönderim (contrib/…)"), ("ana dal", "ana veri"),
+        ("dalı", "katkı (contrib/…)"), ("dalın", "katkı (contrib/…)"), ("ana dal", "ana veri"),
     ]
 
     /// English words that must not appear in Turkish output (the deny list): what a person reads
