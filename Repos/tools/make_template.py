@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Builds Repos/template/ (datapackage.json and codelists/) from the reference data in ../shared/data and
 Debian's iso-codes. Run once when the reference data changes; the output is committed."""
-import csv, json, os, sys
+import csv, gettext, json, os, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "template")
 SHARED = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "..", "shared", "data")
 ISO = "/usr/share/iso-codes/json/iso_3166-1.json"
+# The Turkish names of the countries, from the same package (Debian iso-codes' translations).
+ISO_TR = "/usr/share/locale/tr/LC_MESSAGES/iso_3166-1.mo"
 FOLD = str.maketrans({"ı": "i", "İ": "i", "ş": "s", "Ş": "s", "ğ": "g", "Ğ": "g", "ü": "u", "Ü": "u",
                       "ö": "o", "Ö": "o", "ç": "c", "Ç": "c", "â": "a", "Â": "a", "î": "i", "û": "u"})
 MARMARA = ["10", "11", "16", "17", "22", "34", "39", "41", "54", "59", "77"]
@@ -44,10 +46,21 @@ def main():
     write("org_units.csv", ["code", "name", "province_plate", "province_name", "type", "source"], units)
 
     iso = json.load(open(ISO, encoding="utf-8"))["3166-1"]
-    nat = [[c["alpha_3"], c.get("common_name", c["name"]), "ISO 3166-1 alpha-3 (Debian iso-codes)"] for c in iso]
+    turkish = gettext.GNUTranslations(open(ISO_TR, "rb"))
+
+    def label_tr(c):
+        # The short name people use ("Suriye"), else the official one; iso-codes leaves a name that is the
+        # same in Turkish (Pakistan, Yemen) untranslated.
+        for msgid in [c.get("common_name"), c["name"]]:
+            if msgid and turkish.gettext(msgid) != msgid:
+                return turkish.gettext(msgid)
+        return c.get("common_name", c["name"])
+
+    nat = [[c["alpha_3"], c.get("common_name", c["name"]), label_tr(c), "ISO 3166-1 alpha-3 (Debian iso-codes)"] for c in iso]
     nat.sort()
-    nat += [["STATELESS", "Stateless", "gpmsync"], ["UNK", "Unknown", "gpmsync"], ["ALL", "All nationalities", "gpmsync"]]
-    write("nationalities.csv", ["code", "label_en", "source"], nat)
+    nat += [["STATELESS", "Stateless", "Vatansız", "gpmsync"], ["UNK", "Unknown", "Bilinmiyor", "gpmsync"],
+            ["ALL", "All nationalities", "Tüm uyruklar", "gpmsync"]]
+    write("nationalities.csv", ["code", "label_en", "label_tr", "source"], nat)
 
     write("legal_statuses.csv", ["code", "label_en", "label_tr"], [
         ["TP", "Temporary protection", "Geçici koruma"],
@@ -143,7 +156,7 @@ def main():
                     [fk("service_area", "service_areas"), fk("legal_status", "legal_statuses"),
                      fk("nationality", "nationalities"), fk("sex", "sexes"), fk("age_group", "age_groups")]),
             codelist("org_units", ["code", "name", "province_plate", "province_name", "type", "source"]),
-            codelist("nationalities", ["code", "label_en", "source"]),
+            codelist("nationalities", ["code", "label_en", "label_tr", "source"]),
         ] + [codelist(n, ["code", "label_en", "label_tr"]) for n in
              ["legal_statuses", "sexes", "age_groups", "service_areas", "sources", "missing_reasons", "themes"]],
     }

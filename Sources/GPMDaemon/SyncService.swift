@@ -142,7 +142,8 @@ public actor SyncService: Service {
     private func sync(reason: String) async {
         let started = ContinuousClock.now
         let seconds = Double(settings.debounce.components.seconds) + Double(settings.debounce.components.attoseconds) / 1e18
-        let status = await runChild(["sync", "--settled-for", String(seconds)])
+        // --verbose: the journal keeps what libgit2 or the system said beside the sentence for people.
+        let status = await runChild(["sync", "--verbose", "--settled-for", String(seconds)])
         // What had been still for the debounce when this sync began was judged by it; later changes wait
         // for their own round.
         changed = changed.filter { $0.value > started - settings.debounce }

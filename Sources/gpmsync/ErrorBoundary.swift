@@ -22,17 +22,37 @@ enum ErrorBoundary {
                 let details = GPMSyncCommand.fullMessage(for: error)
                     .split(separator: "\n", omittingEmptySubsequences: false)
                     .map { TerminalText(value: String($0)) }
-                if language == .tr { emitError("gpmsync: komut satırı geçersiz (ayrıntılar aşağıda; yardım için --help)") }
+                sayError(language, "gpmsync: the command line is not valid (details below; --help for help)",
+                         "gpmsync: komut satırı geçersiz (ayrıntılar aşağıda; yardım için --help)")
                 for line in details { emitError(line) }
                 Foundation.exit(GPMError.ExitCode.usage.rawValue)
             }
-            report(GPMError(.usage, en: "internal error: \(error)", tr: "iç hata: \(error)"), language)
+            report(GPMError(.usage, en: "internal error; run the command again with --verbose and send its output to GPM",
+                            tr: "iç hata; komutu --verbose ile yeniden çalıştırıp çıktısını GPM'ye gönderin",
+                            detail: "\(error)"), language)
         }
     }
 
-    static func report(_ error: GPMError, _ language: Language) -> Never {
-        emitError("gpmsync: \(language == .tr ? error.tr : error.en)")
+    static func report(_ error: GPMError, _ language: Language, arguments: [String] = CommandLine.arguments) -> Never {
+        emitError(lines(error, language, verbose: verbose(arguments)))
         Foundation.exit(error.exitCode.rawValue)
+    }
+
+    /// The failure in the user's language, each of its lines escaped on its own (a refusal carries the
+    /// server's lines); with `--verbose` (or `GPMSYNC_TRACE`) also what libgit2 or the system said.
+    static func lines(_ error: GPMError, _ language: Language, verbose: Bool) -> TerminalText {
+        let message = error.message.text(language).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var text: TerminalText = "gpmsync: \(message[0])"
+        for line in message.dropFirst() { text += "\n\(line)" }
+        if verbose, let detail = error.detail {
+            text += language == .tr ? "\ngpmsync: ayrıntı: \(detail)" : "\ngpmsync: detail: \(detail)"
+        }
+        return text
+    }
+
+    /// `--verbose` as given (the arguments may not have parsed), or `GPMSYNC_TRACE` in the environment.
+    static func verbose(_ arguments: [String]) -> Bool {
+        arguments.contains("--verbose") || ProcessInfo.processInfo.environment["GPMSYNC_TRACE"] != nil
     }
 
     /// `--lang` as given (the arguments may not have parsed), else the environment's.

@@ -7,7 +7,11 @@ struct GPMSyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gpmsync",
         abstract: "Offline-first sync of municipal migration records with GPM's central repository.",
-        discussion: "Göç kayıtlarının GPM merkez deposuyla çevrimdışı öncelikli eşitlenmesi.",
+        discussion: """
+            Göç kayıtlarının GPM merkez deposuyla çevrimdışı öncelikli eşitlenmesi. Türkçe mesajlar için komutlara \
+            --lang tr ekleyin (veya LANG=tr_TR.UTF-8); belediye çalışanları için kısa kılavuz README dosyasının \
+            "Belediye çalışanları için" bölümündedir.
+            """,
         version: gpmsyncVersion,
         subcommands: [
             InitCommand.self, CentralCommand.self, ValidateCommand.self, CommitCommand.self, SyncCommand.self,
@@ -23,7 +27,7 @@ extension GPMSyncCommand {
     static func main() async {
         if CommandLine.arguments.dropFirst().first == "daemon" { EarlySignals.install() }
         Network.endProcess = { failure in
-            emitError("gpmsync: \(ErrorBoundary.language(CommandLine.arguments) == .tr ? failure.tr : failure.en)")
+            emitError(ErrorBoundary.lines(failure, ErrorBoundary.language(CommandLine.arguments), verbose: ErrorBoundary.verbose(CommandLine.arguments)))
             Network.exitAbandoning(failure.exitCode.rawValue)
         }
         do {

@@ -142,7 +142,7 @@ final class CentralOverSSHTests: XCTestCase {
         XCTAssertTrue(status.stdout.contains("\"state\" : \"rejected\""), status.stdout)
         XCTAssertTrue(status.stdout.contains("IRQ count needs a source"), status.stdout)
         let tr = try gpm(["status", "--lang", "tr"], in: n).check()
-        XCTAssertTrue(tr.stdout.contains("gönderim") && tr.stdout.contains("rejected"), tr.stdout)
+        XCTAssertTrue(tr.stdout.contains("gönderim") && tr.stdout.contains("reddedildi") && !tr.stdout.contains("rejected"), tr.stdout)
         try gpm(["sync"], in: a).check()
         XCTAssertTrue(try gpm(["status"], in: a).check().stdout.contains("approved (elif)"))
     }

@@ -50,12 +50,16 @@ final class CommandLineContractTests: XCTestCase {
         for args in [["status"], ["diff"], ["commit"]] {
             let r = try f.gpmsync(args, in: a)
             XCTAssertEqual(r.status, 2, "\(args): \(r.stderr)")
-            XCTAssertTrue(r.stderr.hasPrefix("gpmsync: the repository could not be read"), "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.hasPrefix("gpmsync: the data repository could not be read"), "\(args): \(r.stderr)")
             XCTAssertFalse(r.stderr.contains("Error:"), r.stderr)
+            XCTAssertFalse(r.stderr.contains("detail:"), "libgit2's own words only with --verbose: \(r.stderr)")
         }
         let tr = try f.gpmsync(["status", "--lang", "tr"], in: a)
         XCTAssertEqual(tr.status, 2)
-        XCTAssertTrue(tr.stderr.contains("depo okunamadı"), tr.stderr)
+        XCTAssertTrue(tr.stderr.contains("veri deposu okunamadı"), tr.stderr)
+        let verbose = try f.gpmsync(["status", "--verbose"], in: a)
+        XCTAssertEqual(verbose.status, 2)
+        XCTAssertTrue(verbose.stderr.contains("\ngpmsync: detail: git_"), verbose.stderr)
     }
 
     func testDiffTakesAnyRevision() throws {

@@ -537,7 +537,7 @@ final class ManagedCount: @unchecked Sendable {
 final class DemoTests: XCTestCase {
     func testTheDemoTellsItsStoryAndEndsWithEveryoneHoldingTheAcceptedData() throws {
         let dir = TemporaryDirectory()
-        let r = try TestSupport.run(gpmsyncBinary, ["demo", "--dir", dir.sub("Repos/demo")])
+        let r = try TestSupport.run(gpmsyncBinary, ["demo", "--dir", dir.sub("Repos/demo")], environment: ["LANG": "C"])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         for chapter in ["1. GPM creates", "offline", "identity number", "CONFLICT", "back online", "approved Kadıköy", "rejected Nilüfer"] {
             XCTAssertTrue(r.stdout.contains(chapter), chapter)

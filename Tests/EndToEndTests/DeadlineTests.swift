@@ -50,7 +50,8 @@ final class DeadlineTests: XCTestCase {
         XCTAssertTrue(observed.lockHeld, "the clone's lock was released while the network step still ran")
         XCTAssertEqual(observed.stateKind, "offline", "the sync state was not saved before the end")
         XCTAssertEqual(observed.failure?.exitCode, .offline)
-        XCTAssertTrue(observed.failure?.en.contains("all work is kept locally") ?? false)
+        XCTAssertTrue(observed.failure?.en.contains("all work is kept on this computer") ?? false)
+        XCTAssertNotNil(observed.failure?.detail, "libgit2's (here the deadline's) own words are kept for --verbose and the logs")
     }
 
     /// The command: exit 3 with the offline message, the edit committed, the state saved, the lock free.

@@ -32,7 +32,7 @@ final class FaultTests: XCTestCase {
         try f.write(a, residents, Tables.residents([("SYR", "F", 100)]))
         let r = try f.gpmsync(["sync"], in: a)
         XCTAssertEqual(r.status, 3, r.stderr)
-        XCTAssertTrue(r.stderr.contains("all work is kept locally"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("all work is kept on this computer"), r.stderr)
         XCTAssertNotEqual(try git(["log", "--format=%s", "-1"], in: a), "", "the edit was committed locally")
         XCTAssertTrue(try git(["show", "HEAD:\(residents)"], in: a).contains("TP,SYR,F,ALL,100"))
     }

@@ -82,7 +82,8 @@ final class FindingsTests: XCTestCase {
                         "a.csv:11:type-error", "a.csv:12:type-error",
                         "b.csv:1:outlier", "b.csv:2:outlier", "b.csv:3:outlier", "b.csv:-:outlier"])
         XCTAssertEqual(grouped[3].formatted(.en), "a.csv: warning outlier: 7 more like this (--all lists each one)")
-        XCTAssertEqual(grouped[3].formatted(.tr), "a.csv: warning outlier: buna benzer 7 bulgu daha (--all hepsini listeler)")
+        XCTAssertEqual(grouped[3].formatted(.tr), "a.csv: uyarı: buna benzer 7 bulgu daha (--all hepsini listeler)")
+        XCTAssertEqual(grouped[3].formatted(.tr, verbose: true), "a.csv: uyarı outlier: buna benzer 7 bulgu daha (--all hepsini listeler)")
         XCTAssertEqual(grouped[9].message.en, "2 more like this (--all lists each one)")
         XCTAssertEqual(Diagnostic.grouped(b.prefix(3).map { $0 }), Array(b.prefix(3)), "nothing to group: unchanged")
 

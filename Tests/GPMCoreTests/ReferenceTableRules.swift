@@ -230,14 +230,14 @@ struct ReferenceTableRules {
                         let largest = parts.max()!
                         if total < largest {
                             out.append(Diagnostic(path: path, line: allRow.line, field: field.name, rule: "total-mismatch",
-                                                  message: Messages.totalMismatch(field.name, dim, total, "its largest part is \(largest)", "en büyük parça \(largest)")))
+                                                  message: Messages.totalMismatch(field.name, dim, total, "its largest part is \(largest)", "en büyük alt kırılım \(largest)")))
                         } else if complete && total > sum {
                             out.append(Diagnostic(path: path, line: allRow.line, field: field.name, rule: "total-mismatch",
-                                                  message: Messages.totalMismatch(field.name, dim, total, "the parts add up to only \(sum)", "parçaların toplamı yalnızca \(sum)")))
+                                                  message: Messages.totalMismatch(field.name, dim, total, "the parts add up to only \(sum)", "alt kırılımların toplamı yalnızca \(sum)")))
                         }
                     } else if sum > total || (complete && sum != total) {
                         out.append(Diagnostic(path: path, line: allRow.line, field: field.name, rule: "total-mismatch",
-                                              message: Messages.totalMismatch(field.name, dim, total, "the parts add up to \(sum)", "parçaların toplamı \(sum)")))
+                                              message: Messages.totalMismatch(field.name, dim, total, "the parts add up to \(sum)", "alt kırılımların toplamı \(sum)")))
                     }
                 }
             }

@@ -1,10 +1,11 @@
 extension SemanticDiff {
-    /// Plain text, one block per file: `+ key`, `- key`, `~ key: field old → new`. Every value is escaped
-    /// for the terminal (a cell may hold escape sequences or line breaks).
-    public func text() -> TerminalText {
+    /// Plain text, one block per file: `+ key`, `- key`, `~ key: field old → new`, the words in `language`
+    /// (commit messages take English). Every value is escaped for the terminal (a cell may hold escape
+    /// sequences or line breaks).
+    public func text(_ language: Language = .en) -> TerminalText {
         var out: TerminalText = ""
         for f in files {
-            out += "\(f.kind.rawValue) \(f.path)\n"
+            out += "\(Glossary.fileChange(f.kind, language)) \(f.path)\n"
             for r in f.rows ?? [] {
                 switch r.kind {
                 case .added:
@@ -17,23 +18,30 @@ extension SemanticDiff {
             }
             for c in f.fields ?? [] { out += "  ~ \(c.field): \(c.old ?? "∅") → \(c.new ?? "∅")\n" }
             for l in f.lines ?? [] { out += "  \(l.kind == .added ? "+" : "-")\(l.line): \(l.text)\n" }
-            if let size = f.uncomparedSize { out += "  (\(size) bytes: too large to compare / karşılaştırılamayacak kadar büyük)\n" }
-            if let n = f.unlisted { out += "  … \(n) more change(s) / değişiklik daha (gpmsync diff)\n" }
+            if let size = f.uncomparedSize {
+                out += language == .tr ? "  (\(size) bayt: karşılaştırılamayacak kadar büyük)\n" : "  (\(size) bytes: too large to compare)\n"
+            }
+            if let n = f.unlisted {
+                out += language == .tr ? "  … \(n) değişiklik daha (hepsi: gpmsync diff)\n" : "  … \(n) more change(s) (all of them: gpmsync diff)\n"
+            }
         }
         return out
     }
 
-    /// A short summary for commit messages: `residents/2025Q1 +2 -1 ~3`.
+    /// A short summary for commit messages and for people: `residents/2025Q1 +2 -1 ~3`,
+    /// `practices/gp-2025-01-… (+)`. Names and signs only, so it reads the same in both languages (it is
+    /// stored in commit messages, which `status` shows).
     public func summary() -> String {
         files.map { f in
             let name: String
             switch RepositoryPath(f.path) {
             case .record(_, let d, let p): name = "\(d)/\(p)"
-            case .practice(_, let id): name = "practice \(id)"
-            case .profile: name = "profile"
+            case .practice(_, let id): name = "practices/\(id)"
+            case .profile: name = "profile.yaml"
             default: name = f.path
             }
-            guard let rows = f.rows else { return "\(name) (\(f.kind.rawValue))" }
+            let sign = [FileChange.Kind.added: "+", .modified: "~", .deleted: "-"][f.kind]!
+            guard let rows = f.rows else { return "\(name) (\(sign))" }
             let a = rows.filter { $0.kind == .added }.count, r = rows.filter { $0.kind == .removed }.count
             let c = rows.filter { $0.kind == .changed }.count
             return "\(name) +\(a) -\(r) ~\(c)"
@@ -42,10 +50,11 @@ extension SemanticDiff {
 
     /// One self-contained page (no external assets): records as tables with changed cells highlighted,
     /// totals per municipality.
-    public func html(title: String) -> String {
+    public func html(title: String, language: Language = .en) -> String {
+        let w = { (en: String, tr: String) in language == .tr ? tr : en }
         var body = "<h1>\(htmlEscaped(title))</h1>\n"
         let byOrg = Dictionary(grouping: files) { $0.orgUnit ?? "GPM" }
-        body += "<table class=\"totals\"><thead><tr><th>municipality</th><th>files</th><th>rows added</th><th>rows removed</th><th>rows changed</th></tr></thead><tbody>\n"
+        body += "<table class=\"totals\"><thead><tr><th>\(w("municipality", "belediye"))</th><th>\(w("files", "dosyalar"))</th><th>\(w("rows added", "eklenen satırlar"))</th><th>\(w("rows removed", "silinen satırlar"))</th><th>\(w("rows changed", "değişen satırlar"))</th></tr></thead><tbody>\n"
         for org in byOrg.keys.sorted() {
             let d = SemanticDiff(files: byOrg[org]!)
             let c = d.counts
@@ -53,12 +62,12 @@ extension SemanticDiff {
         }
         body += "</tbody></table>\n"
         for f in files {
-            body += "<section class=\"file \(f.kind.rawValue)\"><h2>\(htmlEscaped(f.path)) <small>\(f.kind.rawValue)</small></h2>\n"
+            body += "<section class=\"file \(f.kind.rawValue)\"><h2>\(htmlEscaped(f.path)) <small>\(Glossary.fileChange(f.kind, language))</small></h2>\n"
             if let rows = f.rows, !rows.isEmpty {
                 let columns = rows.flatMap { $0.cells.map(\.field) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-                body += "<table class=\"records\"><thead><tr><th>change</th><th>key</th>" + columns.map { "<th>\(htmlEscaped($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+                body += "<table class=\"records\"><thead><tr><th>\(w("change", "değişiklik"))</th><th>\(w("key", "anahtar"))</th>" + columns.map { "<th>\(htmlEscaped($0))</th>" }.joined() + "</tr></thead><tbody>\n"
                 for r in rows {
-                    body += "<tr class=\"\(r.kind.rawValue)\"><td>\(r.kind.rawValue)</td><td>\(htmlEscaped(r.key))</td>"
+                    body += "<tr class=\"\(r.kind.rawValue)\"><td>\(Glossary.rowChange(r.kind, language))</td><td>\(htmlEscaped(r.key))</td>"
                     for c in columns {
                         if let cell = r.cells.first(where: { $0.field == c }) {
                             switch r.kind {
@@ -75,7 +84,7 @@ extension SemanticDiff {
                 body += "</tbody></table>\n"
             }
             if let fields = f.fields, !fields.isEmpty {
-                body += "<table class=\"fields\"><thead><tr><th>field</th><th>old</th><th>new</th></tr></thead><tbody>\n"
+                body += "<table class=\"fields\"><thead><tr><th>\(w("field", "alan"))</th><th>\(w("old", "eski"))</th><th>\(w("new", "yeni"))</th></tr></thead><tbody>\n"
                 for c in fields {
                     body += "<tr><td>\(htmlEscaped(c.field))</td><td><del>\(htmlEscaped(c.old ?? ""))</del></td><td class=\"changed\"><ins>\(htmlEscaped(c.new ?? ""))</ins></td></tr>\n"
                 }
@@ -90,7 +99,7 @@ extension SemanticDiff {
         }
         return """
         <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"/><title>\(htmlEscaped(title))</title>
+        <html lang="\(language.rawValue)"><head><meta charset="utf-8"/><title>\(htmlEscaped(title))</title>
         <style>
         body{font-family:system-ui,sans-serif;margin:2em;color:#222}
         table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:.2em .5em;text-align:left}

@@ -41,12 +41,15 @@ public struct Diagnostic: Codable, Sendable, Equatable {
     /// Whether the diagnostic is about personal data (such a file is never committed).
     public var isPersonalData: Bool { rule.hasPrefix("pii-") }
 
-    /// `file:line: severity rule: message`, escaped for the terminal (the path, the field and the message
-    /// may carry what a file held).
-    public func formatted(_ language: Language) -> TerminalText {
+    /// `file:line: severity rule: message` in English; in Turkish `file:line: hata: message`, the severity in
+    /// the glossary's word and the rule id (an English name that is part of the JSON contract) left to
+    /// `verbose` and the JSON. Escaped for the terminal (the path, the field and the message may carry what
+    /// a file held).
+    public func formatted(_ language: Language, verbose: Bool = false) -> TerminalText {
         var text: TerminalText = "\(path)"
         if let line { text += ":\(line)" }
-        text += ": \(severity.rawValue) \(rule): "
+        text += ": \(Glossary.severity(severity, language))"
+        text += language == .en || verbose ? " \(rule): " : ": "
         if let field { text += "[\(field)] " }
         return text + "\(message.text(language))"
     }

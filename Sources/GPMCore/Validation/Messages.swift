@@ -11,7 +11,7 @@ enum Messages {
     }
     static func pathNotAllowed() -> Message {
         Message(en: "this file is not part of the repository layout",
-                tr: "bu dosya depo düzeninin bir parçası değil")
+                tr: "bu dosya depo düzenine uymuyor")
     }
     static func symlink() -> Message {
         Message(en: "symbolic links are not allowed", tr: "sembolik bağlantılara izin verilmez")
@@ -73,11 +73,11 @@ enum Messages {
     }
     static func totalMismatch(_ m: String, _ dim: String, _ total: Int, _ detail: String, _ detailTR: String) -> Message {
         Message(en: "\(m): the ALL row over \(dim) is \(total), but \(detail)",
-                tr: "\(m): \(dim) için ALL satırı \(total), ancak \(detailTR)")
+                tr: "\(m): \(dim) için toplam (ALL) satırı \(total), ancak \(detailTR)")
     }
     static func partExceeds(_ m: String, _ dim: String, _ part: Int, _ total: Int, _ allLine: Int) -> Message {
         Message(en: "\(m) = \(part) is larger than its ALL row over \(dim) (\(total), line \(allLine))",
-                tr: "\(m) = \(part), \(dim) için ALL satırından (\(total), \(allLine). satır) büyük")
+                tr: "\(m) = \(part), \(dim) için toplam (ALL) satırından (\(total), \(allLine). satır) büyük")
     }
     static func contactsBelow(_ f: String, _ v: Int, _ other: String, _ w: Int) -> Message {
         Message(en: "\(f) (\(v)) is below \(other) (\(w))", tr: "\(f) (\(v)), \(other) (\(w)) değerinden küçük")

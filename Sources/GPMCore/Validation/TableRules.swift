@@ -498,14 +498,14 @@ struct TableRules {
                 if total.nonAdditive[m] {
                     if totalValue < largest[slot] {
                         out.append(Diagnostic(path: path, line: allLine, field: names[m], rule: "total-mismatch",
-                                              message: Messages.totalMismatch(names[m], total.name, totalValue, "its largest part is \(largest[slot])", "en büyük parça \(largest[slot])")))
+                                              message: Messages.totalMismatch(names[m], total.name, totalValue, "its largest part is \(largest[slot])", "en büyük alt kırılım \(largest[slot])")))
                     } else if complete && totalValue > sum {
                         out.append(Diagnostic(path: path, line: allLine, field: names[m], rule: "total-mismatch",
-                                              message: Messages.totalMismatch(names[m], total.name, totalValue, "the parts add up to only \(sum)", "parçaların toplamı yalnızca \(sum)")))
+                                              message: Messages.totalMismatch(names[m], total.name, totalValue, "the parts add up to only \(sum)", "alt kırılımların toplamı yalnızca \(sum)")))
                     }
                 } else if sum > totalValue || (complete && sum != totalValue) {
                     out.append(Diagnostic(path: path, line: allLine, field: names[m], rule: "total-mismatch",
-                                          message: Messages.totalMismatch(names[m], total.name, totalValue, "the parts add up to \(sum)", "parçaların toplamı \(sum)")))
+                                          message: Messages.totalMismatch(names[m], total.name, totalValue, "the parts add up to \(sum)", "alt kırılımların toplamı \(sum)")))
                 }
             }
         }

@@ -178,7 +178,7 @@ public enum ContributionPage {
         let w = c.words
         guard !items.isEmpty else { return "<p class=\"muted\">\(w("No activity yet.", "Henüz etkinlik yok."))</p>" }
         let lis: [HTML] = items.map { a -> HTML in
-            let what: HTML = a.state.map { s -> HTML in "\(Layout.chip(s, w)) \(w("by", "inceleyen:")) \(a.who)" } ?? "\(w("record by", "kaydı yapan:")) \(a.who)"
+            let what: HTML = a.state.map { s -> HTML in "\(Layout.chip(s, w)) \(w("by", "inceleyici:")) \(a.who)" } ?? "\(w("record by", "kaydı yapan:")) \(a.who)"
             return "<li><span class=\"meta\">\(Layout.when(a.at)) · <code>\(String(a.commit.prefix(10)))</code></span> \(what)\(a.text.isEmpty ? "" : " — ")\(a.text)</li>"
         }
         return "<ul class=\"activity\">\(lis)</ul>"

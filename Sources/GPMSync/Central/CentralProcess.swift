@@ -44,7 +44,7 @@ public enum CentralProcess {
             guard session.note(tip) == nil else { continue }
             guard let main = session.main else {
                 throw GPMError(.usage, en: "the central repository has no main; create it with 'gpmsync central init'",
-                               tr: "merkez deponun ana verisi (main) yok; 'gpmsync central init' ile oluşturun")
+                               tr: "merkez deponun ana verisi yok; 'gpmsync central init' ile oluşturun")
             }
             let outcome: Outcome
             do {
@@ -98,8 +98,9 @@ public enum CentralProcess {
     /// the notes, and the operator is told what to do.
     static func operational(_ e: GitError, _ logger: Logger) -> GPMError {
         logger.error("central process stopped: cannot write to the central repository", metadata: ["error": "\(e.message)", "call": "\(e.function)"])
-        return GPMError(.usage, en: "central process stopped: the central repository cannot be written (\(e.message)). Free disk space or fix the permissions, then run it again; main and the notes are as they were.",
-                        tr: "central process durdu: merkez depoya yazılamıyor (\(e.message)). Disk alanı açın veya izinleri düzeltin, sonra yeniden çalıştırın; ana veri (main) ve notlar olduğu gibi duruyor.")
+        return GPMError(.usage, en: "central process stopped: the central repository cannot be written. Free disk space or fix the permissions, then run it again; main and the notes are as they were.",
+                        tr: "central process durdu: merkez depoya yazılamıyor. Disk alanı açın veya izinleri düzeltin, sonra yeniden çalıştırın; ana veri ve inceleme notları olduğu gibi duruyor.",
+                        detail: "\(e.function): \(e.message)")
     }
 
     /// For the tests of a push that lands while a run merges: with `GPMSYNC_TEST_PAUSE_BEFORE_MERGE=FILE`,

@@ -19,7 +19,9 @@ public final class CentralSession {
         self.credentials = credentials
         if !location.contains("://"), FileManager.default.fileExists(atPath: location) {
             do { git = try Repository.open(location) } catch {
-                throw GPMError(.usage, en: "\(location) is not a git repository (\(error.message))", tr: "\(location) bir git deposu değil (\(error.message))")
+                throw GPMError(.usage, en: "\(location) is not a central repository; give its folder or its address with --central",
+                               tr: "\(location) bir merkez depo değil; merkez deponun klasörünü veya adresini --central ile verin",
+                               detail: "\(error.function): \(error.message)")
             }
             url = nil
             return
@@ -137,7 +139,7 @@ public final class CentralSession {
     /// merge conflicts. `main` moves only if it still is where it was read (compare-and-swap).
     /// Ours is `main`, theirs the contribution.
     public func merge(org: String, tip: ObjectID, by reviewer: String) throws -> (commit: ObjectID?, conflicts: [RecordedConflict]) {
-        guard let main else { throw GPMError(.usage, en: "central has no main", tr: "merkezde main yok") }
+        guard let main else { throw GPMError(.usage, en: "central has no main", tr: "merkezde ana veri yok") }
         if try git.isAncestor(tip, of: main) { return (main, []) }
         let result = try CommitMerger(git: git).merge(ours: main, theirs: tip)
         let sides = MergeSides(ours: .init(label: "main", commit: main.hex), theirs: .init(label: "contribution", commit: tip.hex))

@@ -20,28 +20,52 @@ public enum PreReceive {
         /// The further findings behind a refusal on validation, listed grouped per file and rule as
         /// `validate` prints them (at most 20 lines).
         public var findings: [Diagnostic] = []
-        public var text: String {
-            var lines = ["refused \(rule)\(path.map { " \($0)" } ?? ""): \(en) / \(tr)"]
-            for d in Diagnostic.grouped(findings).prefix(20) {
-                lines.append("  " + d.formatted(.en).description + " / " + d.message.tr)
+
+        /// The refusal for a pusher who reads `language`; when their language is not known (nil), both,
+        /// each line tagged with its language (`LanguageTag`), so gpmsync shows its user only theirs.
+        public func text(_ language: Language?) -> String {
+            guard let language else {
+                return (lines(.en).map { LanguageTag.tagged($0, .en) } + lines(.tr).map { LanguageTag.tagged($0, .tr) })
+                    .joined(separator: "\n")
             }
-            return lines.joined(separator: "\n")
+            return lines(language).joined(separator: "\n")
+        }
+
+        func lines(_ language: Language) -> [String] {
+            let first = language == .tr
+                ? "gönderim kabul edilmedi\(path.map { " (\($0) dosyası)" } ?? ""): \(tr)"
+                : "refused \(rule)\(path.map { " \($0)" } ?? ""): \(en)"
+            return [first] + Diagnostic.grouped(findings).prefix(20).map { "  " + $0.formatted(language).description }
         }
     }
 
     /// The hook: reads the updates git passes on stdin, checks them in the repository the environment names
     /// (a push's objects are in quarantine until the hook accepts). Returns the refusal text, nil to accept.
     public static func runHook(input: String, environment: [String: String]) -> String? {
+        let language = pusherLanguage(environment)
         let git: Repository
         do { git = try Repository.openFromEnvironment() } catch {
-            return "cannot open the repository: \(error.message)"
+            return Refusal(rule: "internal", path: nil, en: "the central repository cannot be opened (\(error.message)); tell GPM",
+                           tr: "merkez depo açılamadı (\(error.message)); GPM'ye bildirin").text(language)
         }
         do {
             try check(git, updates: parse(input), user: pusher(environment))
             return nil
         } catch {
-            return error.text
+            return error.text(language)
         }
+    }
+
+    /// The pusher's language, when the transport tells it: `GPMSYNC_LANG` (set per user by the server's
+    /// administrator, like `GPMSYNC_USER`), a push option `lang=tr` (`git push -o lang=tr`), or the
+    /// `Accept-Language` a client sent over smart HTTP (git sends its locale's). Nil when none does.
+    public static func pusherLanguage(_ env: [String: String]) -> Language? {
+        if let v = env["GPMSYNC_LANG"], let l = Language(rawValue: String(v.lowercased().prefix(2))) { return l }
+        let options = Int(env["GIT_PUSH_OPTION_COUNT"] ?? "") ?? 0
+        for i in 0..<min(max(options, 0), 100) {
+            if let v = env["GIT_PUSH_OPTION_\(i)"], v.hasPrefix("lang="), let l = Language(rawValue: String(v.dropFirst(5).prefix(2))) { return l }
+        }
+        return Language.fromAcceptLanguage(env["HTTP_ACCEPT_LANGUAGE"])
     }
 
     public static func parse(_ input: String) -> [Update] {
@@ -66,11 +90,11 @@ public enum PreReceive {
         // nothing (its first `main` is written on the server by `gpmsync central init`).
         guard let main = try? git.reference(Refs.main) else {
             throw Refusal(rule: "access", path: nil, en: "the central repository has no main; an administrator creates it on the server with 'gpmsync central init'",
-                          tr: "merkez deponun ana verisi (main) yok; bir yönetici bunu sunucuda 'gpmsync central init' ile oluşturur")
+                          tr: "merkez deponun ana verisi yok; bir yönetici bunu sunucuda 'gpmsync central init' ile oluşturur")
         }
         let mainSource: TreeSource
         do { mainSource = try TreeSource(repository: git, tree: try git.commit(main).tree) } catch {
-            throw Refusal(rule: "access", path: nil, en: "cannot read main: \(error.message)", tr: "ana veri (main) okunamadı: \(error.message)")
+            throw Refusal(rule: "access", path: nil, en: "cannot read main: \(error.message)", tr: "ana veri okunamadı: \(error.message)")
         }
         let package = mainSource.dataPackage
         let codeLists = package.map { CodeLists(package: $0, source: mainSource) }
@@ -107,12 +131,12 @@ public enum PreReceive {
             guard let org, org == entry.orgUnit else {
                 throw Refusal(rule: "access", path: nil,
                               en: "\(entry.user) may update only refs/heads/contrib/\(entry.orgUnit ?? "?"), not \(u.ref)",
-                              tr: "\(entry.user) yalnızca refs/heads/contrib/\(entry.orgUnit ?? "?") dalını güncelleyebilir, \(u.ref) dalını değil")
+                              tr: "\(entry.user) yalnızca refs/heads/contrib/\(entry.orgUnit ?? "?") gönderim yerini güncelleyebilir; \(u.ref) güncellenemez")
             }
         case .reviewer:
             guard u.ref == Refs.main || u.ref == Refs.reviewNotes else {
                 throw Refusal(rule: "access", path: nil, en: "reviewers may update main and the review notes, not \(u.ref)",
-                              tr: "inceleyiciler yalnızca main ve inceleme notlarını güncelleyebilir, \(u.ref) dalını değil")
+                              tr: "inceleyiciler yalnızca ana veriyi ve inceleme notlarını güncelleyebilir; \(u.ref) güncellenemez")
             }
         case .admin:
             break
@@ -128,14 +152,14 @@ public enum PreReceive {
         let kind = (try? git.objectHeader(u.new))??.kind
         if isHistory || kind == .commit {
             guard kind == .commit else {
-                throw Refusal(rule: "bad-object", path: nil, en: "\(u.ref) must point at a commit", tr: "\(u.ref) bir kayda (commit) işaret etmeli")
+                throw Refusal(rule: "bad-object", path: nil, en: "\(u.ref) must point at a commit", tr: "\(u.ref) bir kayda işaret etmeli")
             }
         }
         if isContrib || u.ref == Refs.main || u.ref == Refs.reviewNotes, !u.old.isZero {
             let fastForward = (try? git.isAncestor(u.old, of: u.new)) ?? false
             guard fastForward || entry.role == .admin else {
                 throw Refusal(rule: "fast-forward", path: nil, en: "\(u.ref) can only move forward (fetch and merge first)",
-                              tr: "\(u.ref) yalnızca ileri alınabilir (önce çekip birleştirin)")
+                              tr: "\(u.ref) yalnızca ileri alınabilir (önce eşitleme yapın)")
             }
         }
         guard kind == .commit else { return }
@@ -166,7 +190,7 @@ public enum PreReceive {
         for c in commits {
             let paths: Set<String>
             do { paths = try changedPaths(git, c) } catch {
-                throw Refusal(rule: "access", path: nil, en: "cannot read commit \(c.short)", tr: "\(c.short) okunamadı")
+                throw Refusal(rule: "access", path: nil, en: "cannot read commit \(c.short)", tr: "\(c.short) kaydı okunamadı")
             }
             for path in paths.sorted() {
                 let location = RepositoryPath(path)

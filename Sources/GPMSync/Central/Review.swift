@@ -11,7 +11,7 @@ public struct Review {
     /// Opens a review for `reviewer`, who must be a reviewer or admin in access.csv on `main`.
     public init(session: CentralSession, reviewer: String?) throws {
         guard let reviewer else {
-            throw GPMError(.usage, en: "who is reviewing? give --user NAME or set GPMSYNC_USER", tr: "inceleyen kim? --user AD verin veya GPMSYNC_USER ayarlayın")
+            throw GPMError(.usage, en: "who is reviewing? give --user NAME or set GPMSYNC_USER", tr: "inceleyici kim? --user AD verin veya GPMSYNC_USER ayarlayın")
         }
         let role = try session.access()[reviewer]?.role
         guard role == .reviewer || role == .admin else {
@@ -90,7 +90,7 @@ public struct Review {
     /// The contribution's changes: from where it forked from `main` to its tip.
     public func show(org: String) throws -> (tip: ObjectID, diff: SemanticDiff, diagnostics: [Diagnostic]) {
         let tip = try self.tip(org)
-        guard let main = session.main else { throw GPMError(.usage, en: "central has no main", tr: "merkezde main yok") }
+        guard let main = session.main else { throw GPMError(.usage, en: "central has no main", tr: "merkezde ana veri yok") }
         return (tip, try contributionDiff(tip: tip, main: main), try ContributionCheck.validate(session.git, tip: tip, main: main, orgUnit: org))
     }
 
@@ -99,7 +99,7 @@ public struct Review {
     public func approve(org: String, expectedTip: String) throws -> ObjectID {
         try session.withWriterLock {
             let tip = try checkedTip(org, expectedTip)
-            guard let main = session.main else { throw GPMError(.usage, en: "central has no main", tr: "merkezde ana veri (main) yok") }
+            guard let main = session.main else { throw GPMError(.usage, en: "central has no main", tr: "merkezde ana veri yok") }
             let diagnostics = try ContributionCheck.validate(session.git, tip: tip, main: main, orgUnit: org)
             if let e = diagnostics.first(where: \.isError) {
                 throw GPMError(.invalid, en: "cannot approve: \(e.path): \(e.rule): \(e.message.en)", tr: "onaylanamaz: \(e.path): \(e.rule): \(e.message.tr)")
@@ -108,7 +108,7 @@ public struct Review {
             guard let merged = result.commit else {
                 let first = result.conflicts.first.map { " \($0.path) \($0.conflict.key)" } ?? ""
                 throw GPMError(.invalid, en: "cannot approve: \(result.conflicts.count) conflict(s) with main, first in\(first)",
-                               tr: "onaylanamaz: ana veri (main) ile \(result.conflicts.count) çakışma, ilki\(first)")
+                               tr: "onaylanamaz: ana veri ile \(result.conflicts.count) çakışma, ilki\(first)")
             }
             try session.writeNote(ReviewNote(state: .approved, reviewer: reviewer, diagnostics: diagnostics), on: tip)
             try session.publish()
@@ -151,7 +151,7 @@ public struct Review {
         }
         if let main = session.main, try session.git.isAncestor(tip, of: main) {
             throw GPMError(.invalid, en: "contrib/\(org) at \(tip.short) is already in main; a later change needs a new contribution",
-                           tr: "contrib/\(org) \(tip.short) zaten ana veride (main); sonraki bir değişiklik için yeni bir katkı gerekir")
+                           tr: "contrib/\(org) \(tip.short) zaten ana veride; sonraki bir değişiklik için yeni bir katkı gerekir")
         }
         return tip
     }

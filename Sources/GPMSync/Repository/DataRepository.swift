@@ -12,8 +12,9 @@ public final class DataRepository {
         do {
             git = try Repository.open(path)
         } catch {
-            throw GPMError(.usage, en: "\(path) is not a gpmsync data repository (\(error.message))",
-                           tr: "\(path) bir gpmsync veri deposu değil (\(error.message))")
+            throw GPMError(.usage, en: "\(path) is not a gpmsync data repository; run the command in a municipality's folder made by 'gpmsync init', or give --repo",
+                           tr: "\(path) klasörü bir gpmsync veri deposu değil; komutu 'gpmsync init' ile kurulan belediye klasöründe çalıştırın veya --repo verin",
+                           detail: "\(error.function): \(error.message)")
         }
         guard let wd = git.workingDirectory else {
             throw GPMError(.usage, en: "\(path) is a bare repository; run this in a municipality clone",

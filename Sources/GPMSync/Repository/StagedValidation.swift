@@ -13,7 +13,9 @@ public enum StagedValidation {
             let changed = staged.filter { before[$0.key] != $0.value }.map(\.key)
             return Validator(source: source).validate(paths: changed)
         } catch {
-            throw GPMError(.usage, en: "cannot read the index: \(error.message)", tr: "dizin okunamadı: \(error.message)")
+            throw GPMError(.usage, en: "the list of files to record cannot be read; run the command again with --verbose and send its output to GPM",
+                           tr: "kaydedilecek dosyaların listesi okunamadı; komutu --verbose ile yeniden çalıştırıp çıktısını GPM'ye gönderin",
+                           detail: "\(error.function): \(error.message)")
         }
     }
 }

@@ -19,15 +19,21 @@ public enum CentralSetup {
             let config = try repo.config()
             try config.set("gpmsync.autoAccept", "none")
             try config.set("receive.denyDeletes", "false")
+            // A git CLI user can tell the hook their language: `git push -o lang=tr`.
+            try config.set("receive.advertisePushOptions", "true")
             try HookInstaller.install("pre-receive", gitDirectory: repo.gitDirectory)
             // Served over git:// by `git daemon` without --export-all too.
             _ = FileManager.default.createFile(atPath: repo.gitDirectory + "git-daemon-export-ok", contents: Data())
         } catch let e as GitError {
             try? FileManager.default.removeItem(atPath: path)
-            throw GPMError(.usage, en: "cannot create the central repository: \(e.message)", tr: "merkez depo oluşturulamadı: \(e.message)")
+            throw GPMError(.usage, en: "cannot create the central repository at \(path); check that the folder can be written",
+                           tr: "\(path) konumunda merkez depo oluşturulamadı; klasöre yazılabildiğini kontrol edin",
+                           detail: "\(e.function): \(e.message)")
         } catch {
             try? FileManager.default.removeItem(atPath: path)
-            throw GPMError(.usage, en: "cannot create the central repository: \(error)", tr: "merkez depo oluşturulamadı: \(error)")
+            throw GPMError(.usage, en: "cannot create the central repository at \(path); check that the folder can be written",
+                           tr: "\(path) konumunda merkez depo oluşturulamadı; klasöre yazılabildiğini kontrol edin",
+                           detail: "\(error)")
         }
     }
 }
@@ -49,7 +55,7 @@ extension CentralSetup {
         do {
             let repo = try Repository.open(path)
             guard let main = try repo.reference(Refs.main) else {
-                throw GPMError(.usage, en: "\(path) has no main", tr: "\(path) içinde main yok")
+                throw GPMError(.usage, en: "\(path) has no main", tr: "\(path) içinde ana veri yok")
             }
             var tree = try repo.treeEntries(try repo.commit(main).tree)
             let source = TreeSource(repository: repo, entries: tree)
@@ -82,7 +88,9 @@ extension CentralSetup {
                                       author: .gpmsync("gpm-admin"),
                                       updating: Refs.main)
         } catch let e as GitError {
-            throw GPMError(.usage, en: "cannot change access.csv: \(e.message)", tr: "access.csv değiştirilemedi: \(e.message)")
+            throw GPMError(.usage, en: "cannot change access.csv in the central repository; check that it can be written",
+                           tr: "merkez depodaki access.csv dosyası değiştirilemedi; depoya yazılabildiğini kontrol edin",
+                           detail: "\(e.function): \(e.message)")
         }
     }
 }

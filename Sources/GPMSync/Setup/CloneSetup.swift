@@ -35,7 +35,9 @@ public enum CloneSetup {
             throw e
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
-            throw GPMError(.usage, en: "cannot create the clone: \(error)", tr: "kopya oluşturulamadı: \(error)")
+            throw GPMError(.usage, en: "cannot create the data repository at \(path); check that the folder can be written",
+                           tr: "\(path) konumunda veri deposu oluşturulamadı; klasöre yazılabildiğini kontrol edin",
+                           detail: "\(error)")
         }
     }
 
@@ -55,7 +57,7 @@ public enum CloneSetup {
         do {
             try Network.fetch(data, timeout: timeout)
         } catch let e as GitError {
-            throw GPMError.from(e, doing: "init", whatTR: "init")
+            throw GPMError.from(e, doing: "init", whatTR: "kurulum")
         }
         let name = user ?? "gpmsync"
         let author = Signature.gpmsync(name, orgUnit: orgUnit)

@@ -34,6 +34,9 @@ public struct StatusReport: Codable, Sendable {
     public var lastSync: String?
     public var lastAttempt: String?
     public var lastFailure: String?
+    /// The last failure in both languages, with what libgit2 or the system said.
+    public var lastFailureMessage: Message?
+    public var lastFailureDetail: String?
     public var uncommitted: [String]
     public var outbox: Outbox
     public var invalid: [Diagnostic]
@@ -101,7 +104,9 @@ public struct StatusReport: Codable, Sendable {
         return StatusReport(
             state: overall, orgUnit: repo.orgUnit, user: repo.user(override: nil),
             lastSync: state.lastSuccess.map { iso.string(from: $0) }, lastAttempt: state.lastAttempt.map { iso.string(from: $0) },
-            lastFailure: state.lastFailure, uncommitted: uncommitted, outbox: outbox, invalid: invalid,
+            lastFailure: state.lastFailure,
+            lastFailureMessage: state.lastFailure.map { Message(en: $0, tr: state.lastFailureTR ?? $0) },
+            lastFailureDetail: state.lastFailureDetail, uncommitted: uncommitted, outbox: outbox, invalid: invalid,
             conflicts: conflicts, submissions: submissions, warnings: warnings)
     }
 }

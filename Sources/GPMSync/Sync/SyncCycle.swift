@@ -90,6 +90,8 @@ public enum SyncCycle {
             }
             state.lastSuccess = Date()
             state.lastFailure = nil
+            state.lastFailureTR = nil
+            state.lastFailureDetail = nil
             state.lastFailureKind = nil
             state.offlineAttempts = 0
             try Trace.step("save state") { try state.save(repo) }

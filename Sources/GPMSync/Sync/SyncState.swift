@@ -6,7 +6,10 @@ public struct SyncState: Codable, Sendable {
     public var lastAttempt: Date?
     /// `offline`, `refused`, `error` or nil after a success.
     public var lastFailureKind: String?
+    /// The last failure in English, and in Turkish, and what libgit2 or the system said (for logs).
     public var lastFailure: String?
+    public var lastFailureTR: String?
+    public var lastFailureDetail: String?
     /// The last submission pushed to `contrib/<org>`.
     public var lastSubmission: String?
     public var lastSubmissionAt: Date?
@@ -18,6 +21,8 @@ public struct SyncState: Codable, Sendable {
     /// Notes a failed cycle: offline ones are counted for the daemon's backoff.
     public mutating func record(_ failure: GPMError) {
         lastFailure = failure.en
+        lastFailureTR = failure.tr
+        lastFailureDetail = failure.detail
         switch failure.exitCode {
         case .offline: lastFailureKind = "offline"; offlineAttempts += 1
         case .invalid: lastFailureKind = "refused"

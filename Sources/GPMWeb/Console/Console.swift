@@ -63,7 +63,7 @@ public enum Console {
             let user = context.user!
             let all = request.uri.queryParameters["columns"] == "all"
             do {
-                let view = try await Blocking.run { try ContributionReading.view(try configuration.openCentral(), reviewer: user, org: org, allColumns: all) }
+                let view = try await Blocking.run { try ContributionReading.view(try configuration.openCentral(), reviewer: user, org: org, allColumns: all, language: context.language) }
                 return Pages.html(ContributionPage.render(context.page(request), view))
             } catch let e as GPMError {
                 return Pages.plain(.notFound, context.language == .tr ? e.tr : e.en)
@@ -112,11 +112,11 @@ public enum Console {
         } catch let e as GPMError {
             var message = w(e.en, e.tr)
             if e.en.contains(" moved to ") {
-                message += w(" — the page now shows what the branch holds; review it again.", " — sayfa şimdi dalın güncel hâlini gösteriyor; yeniden inceleyin.")
+                message += w(" — the page now shows what the branch holds; review it again.", " — sayfa şimdi katkının güncel hâlini gösteriyor; yeniden inceleyin.")
             }
             let status: HTTPResponse.Status = e.exitCode == .usage ? .badRequest : .conflict
             do {
-                let view = try await Blocking.run { try ContributionReading.view(try configuration.openCentral(), reviewer: user, org: org, allColumns: false) }
+                let view = try await Blocking.run { try ContributionReading.view(try configuration.openCentral(), reviewer: user, org: org, allColumns: false, language: context.language) }
                 var response = Pages.html(ContributionPage.render(context.page(request), view, flash: Flash(.error, message)))
                 response.status = status
                 return response

@@ -13,7 +13,7 @@ enum ContributionReading {
     /// How many of the branch's commits the activity reads.
     static let activityCommits = 200
 
-    static func view(_ session: CentralSession, reviewer: String, org: String, allColumns: Bool) throws -> ContributionView {
+    static func view(_ session: CentralSession, reviewer: String, org: String, allColumns: Bool, language: Language = .en) throws -> ContributionView {
         let review = try Review(session: session, reviewer: reviewer)
         let shown = try review.show(org: org)
         let git = session.git
@@ -51,7 +51,7 @@ enum ContributionReading {
                         var chart: SeriesChart? = nil
                         if row.kind != .removed, measures.contains(column) {
                             let finding = outliers.first { $0.field == column && $0.line != nil && $0.line == lines[row.key] }
-                            chart = series.chart(key: row.key, field: column, finding: finding.map { Words(.en).text($0.message) })
+                            chart = series.chart(key: row.key, field: column, finding: finding.map { Words(language).text($0.message) })
                         }
                         byColumn[column] = CellView(old: c.old, new: c.new, changed: row.kind == .changed, who: who?.name, when: who?.date, chart: chart)
                     } else if let value = full?[column] {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import GPMCore
 import GPMSync
 import GPMDemo
+import Logging
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,9 +16,12 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var options: RepositoryOptions
 
     func run() throws {
+        // The story tells what happens; the central run's operator log would only interleave with it.
+        LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         let started = Date()
-        let end = try DemoStory(root: dir) { emitLines($0) }.run()
-        emit("\n(demo finished in \(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
+        let end = try DemoStory(root: dir, language: options.language) { emitLines($0) }.run()
+        let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
+        say(options.language, "\n(demo finished in \(seconds) s)", "\n(tanıtım \(seconds) saniyede tamamlandı)")
         guard end.mainHasKadikoy, end.karesiReceivedKadikoy, end.niluferSawRejection != nil, end.piiNeverCommitted, end.conflictResolved else {
             throw ExitCode(1)
         }

@@ -43,9 +43,9 @@ struct CentralProcessCommand: ParsableCommand {
         if format == .json { try printJSON(outcomes); return }
         if outcomes.isEmpty { say(options.language, "no new contributions", "yeni katkı yok") }
         for o in outcomes {
-            let merged: TerminalText = o.merged ? ", merged into main" : "", mergedTR: TerminalText = o.merged ? ", ana veriyle birleştirildi" : ""
+            let merged: TerminalText = o.merged ? ", merged into main" : "", mergedTR: TerminalText = o.merged ? ", ana veriye katıldı" : ""
             say(options.language, "\(o.org) \(o.tip.prefix(10)): \(o.state.rawValue), \(o.errors) error(s), \(o.warnings) warning(s)\(merged)",
-                "\(o.org) \(o.tip.prefix(10)): \(o.state.rawValue), \(o.errors) hata, \(o.warnings) uyarı\(mergedTR)")
+                "\(o.org) \(o.tip.prefix(10)): \(Glossary.state(o.state.rawValue, .tr)), \(o.errors) hata, \(o.warnings) uyarı\(mergedTR)")
         }
     }
 }
@@ -68,7 +68,9 @@ struct ReviewCommand: ParsableCommand {
             if format == .json { try printJSON(pending); return }
             if pending.isEmpty { say(options.language, "nothing waits for review", "incelemeyi bekleyen yok") }
             for p in pending {
-                emit("\(p.org)  \(p.tip.prefix(10))  \(p.date)  \(p.state)  files \(p.files)  rows +\(p.rowsAdded) -\(p.rowsRemoved) ~\(p.rowsChanged)  errors \(p.errors)  warnings \(p.warnings)")
+                say(options.language,
+                    "\(p.org)  \(p.tip.prefix(10))  \(p.date)  \(p.state)  files \(p.files)  rows +\(p.rowsAdded) -\(p.rowsRemoved) ~\(p.rowsChanged)  errors \(p.errors)  warnings \(p.warnings)",
+                    "\(p.org)  \(p.tip.prefix(10))  \(p.date)  \(Glossary.state(p.state, .tr))  \(p.files) dosya  satır +\(p.rowsAdded) -\(p.rowsRemoved) ~\(p.rowsChanged)  \(p.errors) hata  \(p.warnings) uyarı")
             }
         }
     }
@@ -87,13 +89,14 @@ struct ReviewCommand: ParsableCommand {
             switch format {
             case .text:
                 emit("contrib/\(org) \(shown.tip.hex)")
-                emit(shown.diff.text(), terminator: "")
-                for d in Diagnostic.grouped(shown.diagnostics) { emit(d.formatted(options.language)) }
+                emit(shown.diff.text(options.language), terminator: "")
+                for d in Diagnostic.grouped(shown.diagnostics) { emit(d.formatted(options.language, verbose: options.verbose)) }
             case .json:
                 struct Shown: Encodable { var org: String; var tip: String; var diff: SemanticDiff; var diagnostics: [Diagnostic] }
                 try printJSON(Shown(org: org, tip: shown.tip.hex, diff: shown.diff, diagnostics: shown.diagnostics))
             case .html:
-                emitHTML(shown.diff.html(title: "Contribution of \(org) (\(shown.tip.short))"))
+                emitHTML(shown.diff.html(title: options.language == .tr ? "\(org) biriminin katkısı (\(shown.tip.short))" : "Contribution of \(org) (\(shown.tip.short))",
+                                         language: options.language))
             }
         }
     }
@@ -109,7 +112,7 @@ struct ReviewCommand: ParsableCommand {
             let (session, clone) = try central.session(options)
             let expected = try ReviewerMemory().reviewedTip(tip, org: org, session: session)
             let merged = try Review(session: session, reviewer: central.actor(clone)).approve(org: org, expectedTip: expected)
-            say(options.language, "approved \(org): main is now \(merged.short)", "\(org) belediyesinin katkısı onaylandı: ana veri artık \(merged.short)")
+            say(options.language, "approved \(org): main is now \(merged.short)", "\(org) biriminin katkısı onaylandı; ana verinin yeni kaydı: \(merged.short)")
         }
     }
 
@@ -140,5 +143,5 @@ func sendBack(_ state: ReviewNote.State, org: String, reason: String, tip: Strin
     let (session, clone) = try central.session(options)
     let expected = try ReviewerMemory().reviewedTip(tip, org: org, session: session)
     try Review(session: session, reviewer: central.actor(clone)).sendBack(org: org, state: state, reason: reason, expectedTip: expected)
-    say(options.language, "\(org): \(state.rawValue) — \(reason)", "\(org): \(state.rawValue) — \(reason)")
+    say(options.language, "\(org): \(Glossary.state(state.rawValue, .en)) — \(reason)", "\(org): \(Glossary.state(state.rawValue, .tr)) — \(reason)")
 }

@@ -34,7 +34,7 @@ struct CommitCommand: ParsableCommand {
         if outcome.commit == nil { say(lang, "nothing to record", "kaydedilecek değişiklik yok") }
         printCommit(outcome, lang)
         if !outcome.invalid.isEmpty {
-            say(lang, "recorded locally but held back from submission until fixed:", "yerelde kaydedildi, düzeltilene kadar gönderilmeyecek:")
+            say(lang, "recorded locally but held back from submission until fixed:", "yerelde kaydedildi; düzeltilene kadar gönderilmeyip bekletilen dosyalar:")
             printDiagnostics(outcome.invalid, lang)
         }
         if !outcome.heldBack.isEmpty || !outcome.invalid.isEmpty { throw ExitCode(1) }
@@ -62,20 +62,20 @@ struct SyncCommand: ParsableCommand {
         let report = try SyncCycle.run(repo, message: message, settledFor: quiet)
         if let committed = report.committed { printCommit(committed, lang) }
         if !report.received.isEmpty {
-            say(lang, "received from central:", "merkezden gelenler:")
-            emit(report.received.text(), terminator: "")
+            say(lang, "received from central:", "merkezden gelen değişiklikler:")
+            emit(report.received.text(lang), terminator: "")
         }
         for c in report.newConflicts {
             say(lang, "conflict in \(c.path) \(c.key) \(c.field): kept local '\(c.ours ?? "∅")', central has '\(c.theirs ?? "∅")'",
-                "çakışma \(c.path) \(c.key) \(c.field): yerel '\(c.ours ?? "∅")' korundu, merkezde '\(c.theirs ?? "∅")'")
+                "çakışma: \(c.path) dosyasında \(c.key) \(c.field): yerel değer '\(c.ours ?? "∅")' korundu, merkezdeki değer '\(c.theirs ?? "∅")'")
         }
-        for line in report.serverMessages { emit("central: \(line)") }
+        for line in LanguageTag.fromCentral(report.serverMessages, lang) { emit("\(line)") }
         if let s = report.submitted {
             say(lang, "submitted \(s.commit.short) to contrib/\(repo.orgUnit ?? ""): \(s.diff.summary())",
-                "gönderildi \(s.commit.short) → contrib/\(repo.orgUnit ?? ""): \(s.diff.summary())")
+                "\(s.commit.short) kaydı merkeze gönderildi (contrib/\(repo.orgUnit ?? "")): \(s.diff.summary())")
         }
         if !report.heldBack.isEmpty {
-            say(lang, "held back from submission until fixed:", "düzeltilene kadar gönderilmeyen dosyalar:")
+            say(lang, "held back from submission until fixed:", "düzeltilene kadar gönderilmeyip bekletilen dosyalar:")
             printDiagnostics(report.heldBack, lang)
         }
         if let failure = report.failure { throw failure }
@@ -99,12 +99,14 @@ struct StatusCommand: ParsableCommand {
         let lang = options.language
         let status = try StatusReport.build(repo)
         if format == .json { try printJSON(status); return }
-        let states: [StatusReport.State: String] = [.synced: "eşitlendi", .pending: "bekliyor", .offline: "çevrimdışı", .error: "hata", .conflict: "çakışma"]
-        say(lang, "state: \(status.state.rawValue)", "durum: \(states[status.state]!)")
+        say(lang, "state: \(status.state.rawValue)", "durum: \(Glossary.syncStates[status.state.rawValue]!.tr)")
         for w in status.warnings { say(lang, "warning: \(w.en)", "uyarı: \(w.tr)") }
         say(lang, "org unit: \(status.orgUnit ?? "-"), user: \(status.user ?? "-")", "birim: \(status.orgUnit ?? "-"), kullanıcı: \(status.user ?? "-")")
-        say(lang, "last sync: \(status.lastSync ?? "never")", "son eşitleme: \(status.lastSync ?? "hiç")")
-        if let f = status.lastFailure { say(lang, "last failure: \(f)", "son hata: \(f)") }
+        say(lang, "last sync: \(status.lastSync ?? "never")", "son eşitleme: \(status.lastSync ?? "hiç yapılmadı")")
+        if let f = status.lastFailureMessage {
+            say(lang, "last failure: \(f.en)", "son sorun: \(f.tr)")
+            if options.verbose, let detail = status.lastFailureDetail { say(lang, "  detail: \(detail)", "  ayrıntı: \(detail)") }
+        }
         if !status.uncommitted.isEmpty {
             say(lang, "not yet recorded: \(status.uncommitted.joined(separator: ", "))", "henüz kaydedilmedi: \(status.uncommitted.joined(separator: ", "))")
         }
@@ -112,10 +114,10 @@ struct StatusCommand: ParsableCommand {
         say(lang, "outbox: \(o.commits) commit(s), \(o.files.count) file(s), rows +\(o.rowsAdded) -\(o.rowsRemoved) ~\(o.rowsChanged)",
             "giden kutusu: \(o.commits) kayıt, \(o.files.count) dosya, satır +\(o.rowsAdded) -\(o.rowsRemoved) ~\(o.rowsChanged)")
         for c in status.conflicts {
-            say(lang, "conflict: \(c.path) \(c.key) \(c.field)", "çakışma: \(c.path) \(c.key) \(c.field)")
+            say(lang, "conflict: \(c.path) \(c.key) \(c.field)", "çakışma: \(c.path) dosyasında \(c.key) \(c.field)")
         }
         for s in status.submissions {
-            var line: TerminalText = "\(String(s.commit.prefix(10))) \(s.state)"
+            var line: TerminalText = "\(String(s.commit.prefix(10))) \(Glossary.state(s.state, lang))"
             if let r = s.reviewer { line += " (\(r))" }
             if let reason = s.reason { line += ": \(reason)" }
             say(lang, "submission \(line) — \(s.summary)", "gönderim \(line) — \(s.summary)")
@@ -141,11 +143,15 @@ struct ConflictsCommand: ParsableCommand {
         if format == .json { try printJSON(conflicts); return }
         let lang = options.language
         if conflicts.isEmpty { say(lang, "no conflicts", "çakışma yok"); return }
+        let validator = repo.workingTreeValidator()
+        let labels = CodeLabels(package: validator.package, source: validator.source)
         for c in conflicts {
             let target = c.field.isEmpty ? c.key : "\(c.key)/\(c.field)"
             emit("\(c.path) \(target)")
+            let labelled = labels.labelledKey(c.key, path: c.path, lang)
+            if labelled != c.key { emit("  \(labelled)") }
             say(lang, "  ancestor: \(c.ancestor ?? "∅")\n  local:    \(c.ours ?? "∅")\n  central:  \(c.theirs ?? "∅")",
-                "  önceki değer: \(c.ancestor ?? "∅")\n  yerel:        \(c.ours ?? "∅")\n  merkez:       \(c.theirs ?? "∅")")
+                "  önceki değer:     \(c.ancestor ?? "∅")\n  yerel değer:      \(c.ours ?? "∅")\n  merkezdeki değer: \(c.theirs ?? "∅")")
         }
         throw ExitCode(4)
     }
@@ -166,7 +172,8 @@ struct ResolveCommand: ParsableCommand {
 
     func validate() throws {
         guard [ours, theirs, value != nil].filter({ $0 }).count == 1 else {
-            throw ValidationError("give exactly one of --ours, --theirs, --value KEY=VALUE")
+            throw GPMError(.usage, en: "give exactly one of --ours, --theirs, --value KEY=VALUE",
+                           tr: "--ours, --theirs veya --value ANAHTAR=DEĞER seçeneklerinden tam olarak birini verin")
         }
     }
 
@@ -175,7 +182,9 @@ struct ResolveCommand: ParsableCommand {
         let choice: Resolution.Choice
         if ours { choice = .ours } else if theirs { choice = .theirs } else {
             let parts = value!.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2 else { throw ValidationError("--value needs KEY=VALUE") }
+            guard parts.count == 2 else {
+                throw GPMError(.usage, en: "--value needs KEY=VALUE", tr: "--value seçeneği ANAHTAR=DEĞER biçiminde olmalı")
+            }
             choice = .value(key: String(parts[0]), value: String(parts[1]))
         }
         let n = try Resolution.resolve(repo, path: path, choice: choice)
@@ -201,9 +210,9 @@ struct DiffCommand: ParsableCommand {
         let repo = try openClone(options)
         let diff = try Differ.diff(repo, revisions: revisions)
         switch format {
-        case .text: emit(diff.text(), terminator: "")
+        case .text: emit(diff.text(options.language), terminator: "")
         case .json: try printJSON(diff)
-        case .html: emitHTML(diff.html(title: "gpmsync diff \(revisions.joined(separator: " "))"))
+        case .html: emitHTML(diff.html(title: "gpmsync diff \(revisions.joined(separator: " "))", language: options.language))
         }
     }
 }

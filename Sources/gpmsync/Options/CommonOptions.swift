@@ -11,6 +11,10 @@ struct RepositoryOptions: ParsableArguments {
     @Option(name: .long, help: "Message language: en or tr (default: from LANG).")
     var lang: Language?
 
+    /// With a failure, also what libgit2 or the system said, word for word (read by the error boundary).
+    @Flag(name: .long, help: "On a failure, also print the underlying library's or system's own message.")
+    var verbose = false
+
     var language: Language { lang ?? Language.fromEnvironment(ProcessInfo.processInfo.environment) }
 
     /// The repository root: `--repo`, else the nearest folder upwards that holds `.git`.

@@ -19,6 +19,9 @@ func emitError(_ text: TerminalText) {
     FileHandle.standardError.write(Data((text.description + "\n").utf8))
 }
 
+/// A line on standard error in the user's language.
+func sayError(_ language: Language, _ en: TerminalText, _ tr: TerminalText) { emitError(language == .tr ? tr : en) }
+
 func printDiagnostics(_ diagnostics: [Diagnostic], _ language: Language) {
     for d in Diagnostic.grouped(diagnostics) { emit("  \(d.formatted(language))") }
 }
