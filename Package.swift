@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.65.0"),
     ],
     targets: [
         // The C wall: libgit2 through pkg-config, plus a header shim for what Swift cannot call.
@@ -77,11 +79,21 @@ let package = Package(
         ),
         // `gpmsync bench`: the Marmara-scale data generator and the benchmarks against the git CLI and frictionless.
         .target(name: "GPMBench", dependencies: ["GPMSync", "GPMCore", "Git"]),
+        // `gpmsync export`: central main's tables for DHIS2, HXL and a published data package, small counts protected.
+        .target(
+            name: "GPMExport",
+            dependencies: [
+                "GPMSync", "GPMCore", "Git",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The thin command line.
         .executableTarget(
             name: "gpmsync",
             dependencies: [
-                "GPMSync", "GPMCore", "Git", "GPMDaemon", "GPMBench", "GPMWeb",
+                "GPMSync", "GPMCore", "Git", "GPMDaemon", "GPMBench", "GPMWeb", "GPMExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -97,6 +109,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .testTarget(name: "ExportTests", dependencies: ["GPMExport", "GPMCore", "TestSupport"], exclude: ["Tools"]),
         .target(name: "TestSupport", dependencies: ["GPMSync"], path: "Tests/TestSupport"),
     ],
     swiftLanguageModes: [.v6]

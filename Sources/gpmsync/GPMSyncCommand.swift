@@ -11,7 +11,7 @@ struct GPMSyncCommand: AsyncParsableCommand {
         version: gpmsyncVersion,
         subcommands: [
             InitCommand.self, CentralCommand.self, ValidateCommand.self, CommitCommand.self, SyncCommand.self,
-            StatusCommand.self, DiffCommand.self, ConflictsCommand.self, ResolveCommand.self, ReviewCommand.self, HookCommand.self, DemoCommand.self, DaemonCommand.self, BenchCommand.self, ServeCommand.self,
+            StatusCommand.self, DiffCommand.self, ConflictsCommand.self, ResolveCommand.self, ReviewCommand.self, HookCommand.self, DemoCommand.self, DaemonCommand.self, BenchCommand.self, ServeCommand.self, ExportCommand.self,
         ]
     )
 }

@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks at Marmara scale against frictionless-py and the git CLI, measured in the same run.")
 
-    @Argument(help: "What to measure: all, generate, validate, sync, central, daemon, outliers.")
+    @Argument(help: "What to measure: all, generate, validate, sync, central, daemon, outliers, export.")
     var what: String = "all"
 
     @Option(help: "Workspace folder (the generated tree is kept there).")
@@ -32,5 +32,6 @@ struct BenchCommand: ParsableCommand {
         if what == "all" || what == "sync" { try bench.sync() }
         if what == "all" || what == "central" { try bench.central(contributions: municipalities) }
         if what == "all" || what == "daemon" { try bench.daemon() }
+        if what == "all" || what == "export" { try bench.export() }
     }
 }
