@@ -286,7 +286,7 @@ enum SampleTables {
         }
     }
 
-    /// Parts drawn at random (a third of them from 0 to 4), every margin summed; along `nonAdditive` the
+    /// Parts drawn at random (one in eight from 0 to 4), every margin summed; along `nonAdditive` the
     /// `ALL` row is between the largest part and the sum.
     struct Cube {
         var values: [[String]: Int] = [:]
@@ -299,7 +299,7 @@ enum SampleTables {
             func combos(_ d: Int) -> [[String]] { d == all.count ? [[]] : all[d].flatMap { c in combos(d + 1).map { [c] + $0 } } }
             let every = combos(0)
             for codes in every where !codes.contains("ALL") {
-                let small = Int.random(in: 0..<3, using: &rng) == 0
+                let small = Int.random(in: 0..<8, using: &rng) == 0
                 var v = small ? Int.random(in: 0...4, using: &rng) : Int.random(in: 5...40, using: &rng)
                 if let atLeast { v += atLeast.values[codes]! }
                 values[codes] = v

@@ -20,7 +20,9 @@ public enum CellState: UInt8, Sendable {
 /// everything else equal, or a province's total and its districts. An additive group publishes the
 /// equation `total = Σ parts`; the attacker is assumed to know it even where codes are absent from the
 /// table (absent rows are taken as zero: the cautious reading). A group of a measure that is not additive
-/// over its dimension (`nonAdditiveOver`) publishes only bounds (`max(parts) ≤ total ≤ Σ parts`).
+/// over its dimension (`nonAdditiveOver`) publishes only bounds (`max(parts) ≤ total ≤ Σ parts`); its own
+/// rule: the group rule as for any group, and in the exactness check each bound that is tight at the true
+/// values as the equation it then is.
 ///
 /// The method, in three steps:
 /// 1. **Group rule** (Eurostat's and ONS's): every group holds zero or at least two suppressed cells. A
@@ -152,16 +154,15 @@ public struct SmallCountProtection: Sendable {
     }
 
     /// The published cell of group `g` that costs least to hide: the smallest positive value, a part
-    /// before the total on a tie; a zero only when nothing else is left (a hidden zero can be pinned by
-    /// non-negativity, so it is the last resort).
+    /// before the total on a tie. Never a zero: everyone knows a count is not negative, so a hidden zero
+    /// would be pinned at once (and with it, through the equations, the cells beside it).
     private func cheapestPublished(in g: Int) -> Int? {
         var best: Int?
         var bestKey = (Int64.max, 1, Int.max)
         for k in Int(starts[g])..<Int(starts[g + 1]) {
             let c = Int(members[k])
-            guard state[c] == .published else { continue }
-            let v = values[c]
-            let key = (v == 0 ? Int64.max - 1 : v, k == Int(starts[g]) ? 1 : 0, c)
+            guard state[c] == .published, values[c] > 0 else { continue }
+            let key = (values[c], k == Int(starts[g]) ? 1 : 0, c)
             if best == nil || key < bestKey { best = c; bestKey = key }
         }
         return best
@@ -180,12 +181,17 @@ public struct SmallCountProtection: Sendable {
     }
 
     /// Hides one more cell beside `cell`, in the additive group where it costs least; returns that group.
+    /// When every cell of its own groups is hidden already, the cheapest cell of any group that reaches its
+    /// connected set is hidden instead (a new unknown in one of the set's equations).
     private mutating func hideComplement(of cell: Int) -> Int32? {
         var choice: (group: Int32, cell: Int, value: Int64)?
-        for g in groups(of: cell) where additive[Int(g)] {
-            guard let c = cheapestPublished(in: Int(g)) else { continue }
-            let v = values[c] == 0 ? Int64.max : values[c]
-            if choice == nil || v < choice!.value { choice = (g, c, v) }
+        func consider(_ g: Int32) {
+            guard let c = cheapestPublished(in: Int(g)) else { return }
+            if choice == nil || values[c] < choice!.value { choice = (g, c, values[c]) }
+        }
+        groups(of: cell).forEach(consider)
+        if choice == nil, let comp = components(from: [cell]).first {
+            for c in comp.cells { groups(of: c).forEach(consider) }
         }
         guard let choice else { return nil }
         state[choice.cell] = .secondary
@@ -194,20 +200,22 @@ public struct SmallCountProtection: Sendable {
 
     // MARK: Step 2, the exactness check
 
-    /// Suppressed cells that the published additive equations determine. `from`: only the connected sets
-    /// of suppressed cells that reach these cells (nil: every set).
-    func determinedCells(from seeds: [Int]?) -> [Int] {
+    /// Connected sets of suppressed cells (linked by groups) and the equations of each (+1 for the total,
+    /// −1 for each part, over the set's cells; see `equations`). `from`: only the
+    /// sets that reach these cells (nil: every set).
+    func components(from seeds: [Int]?) -> [(cells: [Int], equations: LinearSpan)] {
         var seen = Set<Int>()
-        var result: [Int] = []
+        var result: [(cells: [Int], equations: LinearSpan)] = []
         let starting = seeds ?? state.indices.filter { state[$0].isSuppressed }
         for seed in starting where state[seed].isSuppressed && !seen.contains(seed) {
-            // One connected set: suppressed cells linked by additive groups.
             var component: [Int] = [seed]
-            var groupsSeen = Set<Int32>()
+            var groupsSeen: [Int32] = []
+            var groupSet = Set<Int32>()
             seen.insert(seed)
             var i = 0
             while i < component.count {
-                for g in groups(of: component[i]) where additive[Int(g)] && groupsSeen.insert(g).inserted {
+                for g in groups(of: component[i]) where groupSet.insert(g).inserted {
+                    groupsSeen.append(g)
                     for k in Int(starts[Int(g)])..<Int(starts[Int(g) + 1]) {
                         let c = Int(members[k])
                         if state[c].isSuppressed && seen.insert(c).inserted { component.append(c) }
@@ -215,19 +223,39 @@ public struct SmallCountProtection: Sendable {
                 }
                 i += 1
             }
-            var column: [Int: Int32] = [:]
-            for (j, c) in component.enumerated() { column[c] = Int32(j) }
+            var column: [Int: Int] = [:]
+            for (j, c) in component.enumerated() { column[c] = j }
             var equations = LinearSpan(columns: component.count)
             for g in groupsSeen {
-                var row: [(Int32, Double)] = []
-                for k in Int(starts[Int(g)])..<Int(starts[Int(g) + 1]) {
-                    if let j = column[Int(members[k])] { row.append((j, k == Int(starts[Int(g)]) ? 1 : -1)) }
+                let cells = members[Int(starts[Int(g)])..<Int(starts[Int(g) + 1])].map { Int($0) }
+                for (total, parts) in self.equations(total: cells[0], parts: cells.dropFirst(), additive: additive[Int(g)]) {
+                    var row: [(Int, Double)] = []
+                    if let j = column[total] { row.append((j, 1)) }
+                    for p in parts { if let j = column[p] { row.append((j, -1)) } }
+                    if !row.isEmpty { equations.add(row) }
                 }
-                equations.add(row)
             }
-            for j in equations.determinedColumns() { result.append(component[j]) }
+            result.append((component, equations))
         }
         return result
+    }
+
+    /// What a group tells: `total = Σ parts` when additive. A group of a measure that is not additive over
+    /// its dimension tells `parts ≤ total ≤ Σ parts`; a bound that is slack at the true values leaves every
+    /// cell free to move a little, and one that is tight is taken as the equation it then is (`total = Σ
+    /// parts`, `total = part`). A check that left such groups out let a linear programme pin cells where a
+    /// bound was tight.
+    private func equations(total: Int, parts: ArraySlice<Int>, additive: Bool) -> [(Int, [Int])] {
+        if additive { return [(total, Array(parts))] }
+        var out: [(Int, [Int])] = []
+        if parts.reduce(Int64(0), { saturatingSum($0, values[$1]) }) == values[total] { out.append((total, Array(parts))) }
+        for p in parts where values[p] == values[total] { out.append((total, [p])) }
+        return out
+    }
+
+    /// Suppressed cells that the published equations determine.
+    func determinedCells(from seeds: [Int]?) -> [Int] {
+        components(from: seeds).flatMap { comp in comp.equations.determinedColumns().map { comp.cells[$0] } }
     }
 
     // For tests: the state of a cell set by hand (a trial of the pruning, primary suppression alone).
@@ -237,76 +265,125 @@ public struct SmallCountProtection: Sendable {
 
     // MARK: Step 3, pruning
 
+    /// Publishes again each secondary cell, largest first, that the protection does not need. Publishing a
+    /// cell x fixes it; a cell c then becomes determined iff every solution of the homogeneous system that
+    /// leaves x unchanged leaves c unchanged, i.e. iff c's row of a null-space basis is a multiple of x's.
+    /// So each connected set's null space is computed once, a candidate is tried by comparing rows, and a
+    /// published cell is removed from the basis by one elimination step.
     private mutating func prune() {
-        let secondary = state.indices.filter { state[$0] == .secondary }.sorted { (values[$0], $0) > (values[$1], $1) }
-        for c in secondary {
-            state[c] = .published
-            let ruleHolds = groups(of: c).allSatisfy { let n = suppressedCount(Int($0)); return n == 0 || n >= 2 }
-            var neighbours: [Int] = []
-            if ruleHolds {
-                for g in groups(of: c) where additive[Int(g)] {
-                    for k in Int(starts[Int(g)])..<Int(starts[Int(g) + 1]) where state[Int(members[k])].isSuppressed {
-                        neighbours.append(Int(members[k]))
-                    }
+        let secondary = Set(state.indices.filter { state[$0] == .secondary })
+        guard !secondary.isEmpty else { return }
+        for comp in components(from: Array(secondary)) {
+            var basis = comp.equations.nullSpace()
+            var row: [Int: Int] = [:]
+            for (j, c) in comp.cells.enumerated() { row[c] = j }
+            var alive = [Bool](repeating: true, count: comp.cells.count)
+            let candidates = comp.cells.filter { secondary.contains($0) }.sorted { (values[$0], $0) > (values[$1], $1) }
+            for x in candidates {
+                state[x] = .published
+                let ruleHolds = groups(of: x).allSatisfy { let n = suppressedCount(Int($0)); return n == 0 || n >= 2 }
+                let j = row[x]!
+                if ruleHolds && !basis.rowIsParallelToAnother(j, among: alive) {
+                    basis.fix(row: j)
+                    alive[j] = false
+                } else {
+                    state[x] = .secondary
                 }
             }
-            if !ruleHolds || !determinedCells(from: neighbours).isEmpty { state[c] = .secondary }
         }
     }
 }
 
-/// The row space of a sparse linear system, kept in reduced row echelon form as equations arrive
-/// (Gauss–Jordan elimination on sparse rows, largest pivot first).
+/// A linear system over the suppressed cells of one connected set, reduced to row echelon form by
+/// Gauss–Jordan elimination with partial pivoting on a dense matrix (a set is tens to hundreds of cells).
 struct LinearSpan {
     let columns: Int
-    private var rows: [[(Int32, Double)]] = []
-    private var pivotRow: [Int32]
+    private var rows: [[Double]] = []
     private static let epsilon = 1e-9
 
-    init(columns: Int) {
-        self.columns = columns
-        pivotRow = [Int32](repeating: -1, count: columns)
+    init(columns: Int) { self.columns = columns }
+
+    mutating func add(_ equation: [(Int, Double)]) {
+        var r = [Double](repeating: 0, count: columns)
+        for (j, v) in equation { r[j] += v }
+        rows.append(r)
     }
 
-    /// `a − f·b` over sorted sparse rows, dropping what rounds to zero.
-    private static func subtract(_ a: [(Int32, Double)], _ f: Double, _ b: [(Int32, Double)]) -> [(Int32, Double)] {
-        var out: [(Int32, Double)] = []
-        out.reserveCapacity(a.count + b.count)
-        var i = 0, j = 0
-        while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && a[i].0 < b[j].0) { out.append(a[i]); i += 1; continue }
-            if i == a.count || b[j].0 < a[i].0 { out.append((b[j].0, -f * b[j].1)); j += 1; continue }
-            let v = a[i].1 - f * b[j].1
-            if abs(v) > epsilon { out.append((a[i].0, v)) }
-            i += 1; j += 1
+    /// The reduced row echelon form: its rows, and the pivot column of each.
+    private func reduced() -> (rows: [[Double]], pivots: [Int]) {
+        var a = rows
+        var pivots: [Int] = []
+        var rank = 0
+        for col in 0..<columns where rank < a.count {
+            var best = rank
+            for r in rank..<a.count where abs(a[r][col]) > abs(a[best][col]) { best = r }
+            guard abs(a[best][col]) > Self.epsilon else { continue }
+            a.swapAt(rank, best)
+            let p = a[rank][col]
+            for k in 0..<columns { a[rank][k] /= p }
+            for r in 0..<a.count where r != rank && abs(a[r][col]) > Self.epsilon {
+                let f = a[r][col]
+                for k in 0..<columns where a[rank][k] != 0 { a[r][k] -= f * a[rank][k] }
+                a[r][col] = 0
+            }
+            pivots.append(col)
+            rank += 1
         }
-        return out
-    }
-
-    mutating func add(_ equation: [(Int32, Double)]) {
-        var e = equation.sorted { $0.0 < $1.0 }
-        // Reduce by every pivot the equation touches; rows are fully reduced, so no pivot comes back.
-        var k = 0
-        while k < e.count {
-            let (col, v) = e[k]
-            let p = pivotRow[Int(col)]
-            if p >= 0 { e = Self.subtract(e, v, rows[Int(p)]) } else { k += 1 }
-        }
-        guard let pivot = e.indices.max(by: { abs(e[$0].1) < abs(e[$1].1) }), abs(e[pivot].1) > Self.epsilon else { return }
-        let (col, v) = e[pivot]
-        e = e.map { ($0.0, $0.1 / v) }
-        for r in rows.indices {
-            if let hit = rows[r].first(where: { $0.0 == col }) { rows[r] = Self.subtract(rows[r], hit.1, e) }
-        }
-        pivotRow[Int(col)] = Int32(rows.count)
-        rows.append(e)
+        return (Array(a.prefix(rank)), pivots)
     }
 
     /// Columns whose unit vector is in the row space: the values the equations fix.
     func determinedColumns() -> [Int] {
-        (0..<columns).filter { c in
-            let p = pivotRow[c]
-            return p >= 0 && rows[Int(p)].count == 1
+        let (r, pivots) = reduced()
+        return pivots.enumerated().compactMap { i, col in
+            (0..<columns).allSatisfy { $0 == col || abs(r[i][$0]) <= Self.epsilon } ? col : nil
         }
+    }
+
+    /// A basis of the null space, as one row of coefficients per column (cell).
+    func nullSpace() -> NullSpace {
+        let (r, pivots) = reduced()
+        let pivotSet = Set(pivots)
+        let free = (0..<columns).filter { !pivotSet.contains($0) }
+        var basis = [[Double]](repeating: [Double](repeating: 0, count: free.count), count: columns)
+        for (k, f) in free.enumerated() { basis[f][k] = 1 }
+        for (i, col) in pivots.enumerated() {
+            for (k, f) in free.enumerated() { basis[col][k] = -r[i][f] }
+        }
+        return NullSpace(rows: basis)
+    }
+}
+
+/// A null-space basis, row by cell: cell c can move in a solution iff its row is not zero; fixing cell x
+/// fixes cell c too iff their rows are parallel.
+struct NullSpace {
+    var rows: [[Double]]
+    private static let epsilon = 1e-7
+
+    /// Whether row `j` is parallel to another row still in play (or is zero itself).
+    func rowIsParallelToAnother(_ j: Int, among alive: [Bool]) -> Bool {
+        let v = rows[j]
+        let vv = v.reduce(0) { $0 + $1 * $1 }
+        guard vv > Self.epsilon else { return true }
+        for c in rows.indices where c != j && alive[c] {
+            let w = rows[c]
+            var wv = 0.0, ww = 0.0
+            for k in v.indices { wv += w[k] * v[k]; ww += w[k] * w[k] }
+            // |w|²|v|² − (w·v)² = 0 iff parallel (Cauchy–Schwarz); a zero row is parallel to everything.
+            if ww * vv - wv * wv <= Self.epsilon * max(1, ww * vv) { return true }
+        }
+        return false
+    }
+
+    /// Restricts the basis to the solutions where cell `j` does not move (it is published).
+    mutating func fix(row j: Int) {
+        let v = rows[j]
+        guard let p = v.indices.max(by: { abs(v[$0]) < abs(v[$1]) }), abs(v[p]) > Self.epsilon else { return }
+        for c in rows.indices {
+            let f = rows[c][p] / v[p]
+            guard f != 0 else { continue }
+            for k in v.indices { rows[c][k] -= f * v[k] }
+        }
+        for c in rows.indices { rows[c].remove(at: p) }
     }
 }

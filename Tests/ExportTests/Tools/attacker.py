@@ -27,6 +27,7 @@ import os
 import sys
 
 import numpy as np
+from scipy.linalg import null_space
 from scipy.optimize import linprog
 
 FIXED = ("period", "province", "org_unit", "source", "missing_reason")
@@ -119,7 +120,10 @@ class Attack:
             result.append((comp, sorted(groups)))
         return result
 
-    def equations(self, comp, groups):
+    def equations(self, comp, groups, tight=None):
+        """Equalities and inequalities over `comp`. With `tight` (true values), a non-additive group's
+        bounds that are tight at the true values become equations and the others are dropped: the local
+        picture a linear programme sees at the true point (used to judge what publishing a cell would fix)."""
         col = {c: j for j, c in enumerate(comp)}
         eq_rows, eq_rhs, le_rows, le_rhs = [], [], [], []
         for g in groups:
@@ -135,6 +139,15 @@ class Attack:
             if additive:
                 row, const = coeffs([(1, t)] + [(-1, p) for p in parts])
                 eq_rows.append(row); eq_rhs.append(-const)
+            elif tight is not None:
+                tv = lambda c: tight.get(c, self.known.get(c, 0))
+                if tv(t) == sum(tv(p) for p in parts):
+                    row, const = coeffs([(1, t)] + [(-1, p) for p in parts])
+                    eq_rows.append(row); eq_rhs.append(-const)
+                for p in parts:
+                    if tv(p) == tv(t):
+                        row, const = coeffs([(1, t), (-1, p)])
+                        eq_rows.append(row); eq_rhs.append(-const)
             else:
                 # part <= total for each part; total <= sum(parts)
                 for p in parts:
@@ -144,19 +157,35 @@ class Attack:
                 le_rows.append(row); le_rhs.append(-const)
         return eq_rows, eq_rhs, le_rows, le_rhs
 
-    def determined_by_rank(self, seeds=None):
-        found = []
+    def null_spaces(self, seeds=None, tight=None):
+        """Per connected set: its cells and a null-space basis of its equations (SVD), row by cell."""
         for comp, groups in self.components(seeds):
-            eq, _, _, _ = self.equations(comp, groups)
-            if not eq:
-                continue
-            a = np.array(eq)
-            rank = np.linalg.matrix_rank(a)
+            eq, _, _, _ = self.equations(comp, groups, tight)
+            eq = [r for r in eq if np.any(r)]
+            basis = null_space(np.array(eq)) if eq else np.eye(len(comp))
+            yield comp, basis
+
+    def determined_by_rank(self, seeds=None):
+        """Cells whose unit vector lies in the row space of the equations: a zero row of the null space."""
+        found = []
+        for comp, basis in self.null_spaces(seeds):
             for j, c in enumerate(comp):
-                e = np.zeros(len(comp)); e[j] = 1
-                if np.linalg.matrix_rank(np.vstack([a, e])) == rank:
+                if basis.shape[1] == 0 or np.linalg.norm(basis[j]) < 1e-8:
                     found.append(c)
         return found
+
+    def needed(self, truth):
+        """Per secondary candidate x: whether publishing it alone (x fixed) would fix another cell: c is then
+        determined iff its null-space row is parallel to x's (in the local picture at the true values)."""
+        result = {}
+        for comp, basis in self.null_spaces(tight=truth):
+            norms = np.linalg.norm(basis, axis=1)
+            for j, x in enumerate(comp):
+                dots = np.abs(basis @ basis[j])
+                gap = norms * norms[j] - dots
+                gap[j] = np.inf
+                result[x] = bool(np.any(gap <= 1e-7 * np.maximum(1.0, norms * norms[j])))
+        return result
 
     def determined_by_lp(self):
         found = []
@@ -216,15 +245,16 @@ def main():
         attack = Attack(groups, known, unknown)
         by_rank = attack.determined_by_rank()
         by_lp = [] if args.skip_lp else attack.determined_by_lp()
-        # Nothing hidden without need: each secondary cell published alone must break the protection.
+        # Nothing hidden without need: each secondary cell published alone must break the protection (a
+        # group left with one suppressed cell, or another cell fixed with it).
+        parallel = attack.needed(true_value)
         unneeded = []
         for s in secondary:
-            trial = Attack(groups, dict(known, **{s: true_value[s]}), [c for c in unknown if c != s])
-            neighbours = [o for g in trial.by_cell[s] for o in trial.members(g) if o in trial.unknown]
-            if not trial.rule_broken([s]) and not trial.determined_by_rank(neighbours):
+            alone = any(sum(1 for o in attack.members(g) if o in attack.unknown and o != s) == 1 for g in attack.by_cell[s])
+            if not alone and not parallel.get(s, False):
                 unneeded.append(s)
         # The attack's teeth: primary suppression alone must give cells away.
-        primary_only = Attack(groups, dict(known, **{c: true_value[c] for c in secondary}), primary)
+        primary_only = Attack(groups, {**known, **{c: true_value[c] for c in secondary}}, primary)
         teeth = primary_only.determined_by_rank()
         def show(cells):
             return [f"{rows[i]['period']}/{rows[i]['org_unit']}/" + "|".join(rows[i][d] for d in dims) + f"/{measures[m][0]}"
