@@ -202,7 +202,8 @@ final class ExportEndToEndTests: XCTestCase {
         let sample = try XCTUnwrap((requests[1]["payload"] as? [[String: Any]])?.first)
         XCTAssertEqual(Set(sample.keys), ["dataElement", "period", "orgUnit", "categoryOptionCombo", "value"])
         let payload = try String(contentsOfFile: dir.sub("d2/dataValueSet.json"), encoding: .utf8)
-        XCTAssertFalse(payload.contains("_ALL"), "ALL rows are left to DHIS2 (totals: omit)")
+        XCTAssertFalse(payload.contains("_ALL_") || payload.contains("\"ALL_"), "ALL rows with parts are left to DHIS2 (totals: omit)")
+        XCTAssertTrue(payload.contains("_F_ALL\""), "an ALL along a dimension without parts (services' age group) is the value itself")
         XCTAssertFalse(payload.contains("\"orgUnit\":\"ALL\""), "province totals are never sent")
         XCTAssertTrue(payload.contains("\"period\":\"202503\"") && payload.contains("\"period\":\"2025Q1\""))
 

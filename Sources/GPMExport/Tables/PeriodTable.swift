@@ -187,6 +187,28 @@ public struct PeriodTable {
 
     // MARK: Reading back
 
+    /// Per row: whether it is the `ALL` row of some dimension along which the same org unit has parts.
+    public func totalsWithParts() -> [Bool] {
+        let dims = dimensionCount
+        var result = [Bool](repeating: false, count: rowCount)
+        var key = [Int32](repeating: 0, count: dims + 1)
+        for d in 0..<dims {
+            guard let all = layout.allCode[d] else { continue }
+            var index = KeyIndex(widths: [bits(unitNames.count)] + layout.dimensionCodes.map { bits($0.count + 1) })
+            var hasParts: [Bool] = []
+            func id(_ row: Int) -> Int {
+                key[0] = rowUnit[row]
+                for e in 0..<dims { key[e + 1] = e == d ? Int32(layout.dimensionCodes[e].count) : codes[row * dims + e] }
+                let (g, isNew) = index.id(for: key, next: Int32(hasParts.count))
+                if isNew { hasParts.append(false) }
+                return Int(g)
+            }
+            for row in 0..<rowCount where codes[row * dims + d] != all { hasParts[id(row)] = true }
+            for row in 0..<rowCount where codes[row * dims + d] == all && hasParts[id(row)] { result[row] = true }
+        }
+        return result
+    }
+
     public func unit(ofRow row: Int) -> Int { Int(rowUnit[row]) }
     public func code(row: Int, dimension d: Int) -> String { layout.code(d, codes[row * dimensionCount + d]) }
     public func isTotal(row: Int, dimension d: Int) -> Bool { codes[row * dimensionCount + d] == layout.allCode[d] }

@@ -5,7 +5,8 @@ import GPMSync
 /// `--format dhis2` (`dataValueSet.json`) and `--format dhis2-csv` (`dataValueSet.csv`, DHIS2's columns in
 /// DHIS2's order): one data value per municipality, period, measure and row, through `exports/dhis2.yaml`.
 /// The province totals are never sent (DHIS2 aggregates its own hierarchy), nor, unless the mapping says
-/// `totals: combo`, the `ALL` rows. An empty or suppressed value is left out.
+/// `totals: combo`, the `ALL` rows that have parts (an `ALL` along a dimension the table does not break
+/// down is the value itself and is sent). An empty or suppressed value is left out.
 final class DHIS2Writer: TableWriter {
     static let csvHeader = ["dataelement", "period", "orgunit", "catoptcombo", "attroptcombo", "value", "storedby",
                             "lastupdated", "comment", "flwup"]
@@ -55,11 +56,13 @@ final class DHIS2Writer: TableWriter {
         let layout = table.layout
         let period = Self.period(table.period)
         let elements = layout.measures.map { current.dataElements[$0.name] }
+        let recomputable = mapping.sendTotals ? [] : table.totalsWithParts()
         var codes: [String] = []
         for row in 0..<table.rowCount {
             let unit = table.unit(ofRow: row)
             guard !table.unitIsTotal[unit] else { continue }
-            if !mapping.sendTotals && layout.dimensions.indices.contains(where: { table.isTotal(row: row, dimension: $0) }) { continue }
+            // An ALL row DHIS2 can compute from parts that are sent is left to it; one without parts is data.
+            if !mapping.sendTotals && recomputable[row] { continue }
             codes.removeAll(keepingCapacity: true)
             for d in layout.dimensions.indices { codes.append(table.code(row: row, dimension: d)) }
             guard let orgUnit = mapping.orgUnit(table.unitNames[unit]) else {

@@ -9,7 +9,7 @@ import hxl
 
 
 def main(path, threshold):
-    data = hxl.data(path, allow_local=True)
+    data = hxl.data(path, hxl.input.InputOptions(allow_local=True))
     tags = [c.display_tag for c in data.columns]
     counts = [i for i, c in enumerate(data.columns) if c.tag in ("#affected", "#reached", "#output", "#population")]
     rows, small, values = 0, [], 0
