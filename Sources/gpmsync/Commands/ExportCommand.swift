@@ -57,8 +57,15 @@ struct ExportCommand: AsyncParsableCommand {
             say(language, "exported central main \(String(result.commit.prefix(10))) as \(result.format) into \(directory)",
                 "ana veri \(String(result.commit.prefix(10))) \(result.format) olarak \(directory) klasörüne aktarıldı")
             for f in result.files {
+                let name = (f.path as NSString).lastPathComponent
                 let note: TerminalText = f.note.map { " (\($0))" } ?? ""
-                emit("  \((f.path as NSString).lastPathComponent): \(f.rows) \(format == .dhis2 || format == .dhis2CSV ? "values" : "rows")\(note)")
+                if format == .dhis2 || format == .dhis2CSV {
+                    emit("  \(name): \(f.rows) values\(note)")
+                } else if f.dataset != nil {
+                    emit("  \(name): \(f.rows) rows\(note)")
+                } else {
+                    emit("  \(name)")
+                }
             }
             if result.threshold > 1 {
                 for name in result.cells.keys.sorted() {
