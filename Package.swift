@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.65.0"),
     ],
     targets: [
         // The C wall: libgit2 through pkg-config, plus a header shim for what Swift cannot call.
@@ -101,11 +103,21 @@ let package = Package(
             name: "gpmsync-bench",
             dependencies: ["GPMBench", "GPMSampleData", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // `gpmsync export`: central main's tables for DHIS2, HXL and a published data package, small counts protected.
+        .target(
+            name: "GPMExport",
+            dependencies: [
+                "GPMSync", "GPMCore", "Git",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The thin command line.
         .executableTarget(
             name: "gpmsync",
             dependencies: [
-                "GPMSync", "GPMCore", "GPMDaemon", "GPMDemo", "GPMWeb",
+                "GPMSync", "GPMCore", "GPMDaemon", "GPMDemo", "GPMWeb", "GPMExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -123,6 +135,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .testTarget(name: "ExportTests", dependencies: ["GPMExport", "GPMCore", "TestSupport"], exclude: ["Tools"]),
         // What every test uses without git: temporary folders, running a program, the test corpus.
         .target(name: "CoreTestSupport", dependencies: ["GPMCore"], path: "Tests/CoreTestSupport"),
         // The end-to-end kit: fixtures with a central repository, servers on loopback, faults.

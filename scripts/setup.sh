@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what gpmsync and its tests need on Debian: libgit2 (1.5), git and its daemon, sshd, iso-codes,
-# frictionless-py for the differential validation test, and with --tests Debian's chromium with Playwright
+# frictionless-py for the differential validation test, libhxl, numpy, scipy and jsonschema for the export's tests, and with --tests Debian's chromium with Playwright
 # for Python for the console's browser test. Safe to run again.
 set -euo pipefail
 need=()
@@ -16,6 +16,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 if [ "${1:-}" = "--tests" ]; then
   python3 -c 'import frictionless' 2>/dev/null || python3 -m pip install -q frictionless
+  # The export's tests: libhxl's hxlvalidate (it needs six), the attacker's numpy and scipy, the DHIS2 stub's jsonschema.
+  python3 -c 'import hxl, six, numpy, scipy, jsonschema' 2>/dev/null || python3 -m pip install -q libhxl six numpy scipy jsonschema
   # The console's browser test: Debian's chromium (Playwright's own browser download cannot work offline).
   browser=()
   [ -x /usr/bin/chromium ] || browser+=(chromium)

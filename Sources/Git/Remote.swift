@@ -166,8 +166,8 @@ final class TransferContext {
     }
 }
 
-/// Reads a secret file, refusing one that other users can read.
-func readSecret(_ path: String) throws(GitError) -> String {
+/// Reads a secret file (a token), refusing one that other users can read; the secret is never part of an error.
+public func readSecret(_ path: String) throws(GitError) -> String {
     var st = stat()
     guard stat(path, &st) == 0 else {
         throw GitError(code: .auth, message: "the token file \(path) cannot be read", function: "credentials")

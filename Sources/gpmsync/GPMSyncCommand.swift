@@ -16,7 +16,7 @@ struct GPMSyncCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, CentralCommand.self, ValidateCommand.self, CommitCommand.self, SyncCommand.self,
             StatusCommand.self, DiffCommand.self, ConflictsCommand.self, ResolveCommand.self, ReviewCommand.self, HookCommand.self, DemoCommand.self, DaemonCommand.self, ServeCommand.self,
-            ImportCommand.self, TemplateCommand.self,
+            ImportCommand.self, TemplateCommand.self, ExportCommand.self,
         ]
     )
 }

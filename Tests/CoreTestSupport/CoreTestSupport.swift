@@ -95,6 +95,11 @@ public var gpmsyncBinary: String {
     return dir.appendingPathComponent(".build/debug/gpmsync").path
 }
 
+/// `gpmsync-bench`, built beside gpmsync: the Marmara-scale generator.
+public var gpmsyncBenchBinary: String {
+    URL(fileURLWithPath: gpmsyncBinary).deletingLastPathComponent().appendingPathComponent("gpmsync-bench").path
+}
+
 /// Writes a file, creating its folders.
 public func write(_ text: String, to path: String, mode: Int = 0o644) throws {
     try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

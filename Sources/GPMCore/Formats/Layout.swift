@@ -4,6 +4,8 @@ public enum RepositoryPath: Equatable, Sendable {
     case codeList(String)
     case access
     case readme
+    /// `exports/<name>.yaml`: how `gpmsync export` maps the datasets to another system (DHIS2, HXL).
+    case exportMapping(String)
     case profile(orgUnit: String)
     case record(orgUnit: String, dataset: String, period: String)
     case practice(orgUnit: String, id: String)
@@ -19,6 +21,8 @@ public enum RepositoryPath: Equatable, Sendable {
         case 1 where ["README.md", ".gitignore", ".gitattributes"].contains(parts[0]): self = .readme
         case 2 where parts[0] == "codelists" && parts[1].hasSuffix(".csv") && isSlug(String(parts[1].dropLast(4)), allowUnderscore: true):
             self = .codeList(String(parts[1].dropLast(4)))
+        case 2 where parts[0] == "exports" && parts[1].hasSuffix(".yaml") && isSlug(String(parts[1].dropLast(5)), allowUnderscore: true):
+            self = .exportMapping(String(parts[1].dropLast(5)))
         case 3 where parts[0] == "municipalities" && isOrgUnit(parts[1]) && parts[2] == "profile.yaml":
             self = .profile(orgUnit: parts[1])
         case 4 where parts[0] == "municipalities" && isOrgUnit(parts[1]) && parts[2] == "practices"
@@ -39,6 +43,7 @@ public enum RepositoryPath: Equatable, Sendable {
         case .access: return "access.csv"
         case .readme: return "README.md"
         case .codeList(let name): return "codelists/\(name).csv"
+        case .exportMapping(let name): return "exports/\(name).yaml"
         case .profile(let org): return Self.folder(of: org) + "/profile.yaml"
         case .record(let org, let dataset, let period): return Self.folder(of: org) + "/data/\(dataset)/\(period).csv"
         case .practice(let org, let id): return Self.folder(of: org) + "/practices/\(id).md"
@@ -59,7 +64,7 @@ public enum RepositoryPath: Equatable, Sendable {
 
     public var isGPMOwned: Bool {
         switch self {
-        case .dataPackage, .codeList, .access, .readme: return true
+        case .dataPackage, .codeList, .access, .readme, .exportMapping: return true
         default: return false
         }
     }

@@ -119,7 +119,7 @@ public struct Validator: Sendable {
         case .access:
             out += AccessList(bytes: bytes, orgUnits: codeLists["org_units"]).problems
             out += scanForPersonalData(path: path, bytes: bytes, allowEmail: false)
-        case .codeList, .readme, .notAllowed:
+        case .codeList, .readme, .exportMapping, .notAllowed:
             out += scanForPersonalData(path: path, bytes: bytes, allowEmail: false)
         }
         return out

@@ -28,6 +28,7 @@ checks, records and submits them.
 | `datapackage.json` | the schema of every dataset (Frictionless Data Package) | GPM |
 | `codelists/*.csv` | allowed codes (municipalities, nationalities, legal statuses, age groups, …) | GPM |
 | `access.csv` | who may submit for which municipality | GPM |
+| `exports/*.yaml` | how `gpmsync export` names the datasets for DHIS2 and HXL | GPM |
 | `municipalities/<org_unit>/profile.yaml` | the municipality's own details | the municipality |
 | `municipalities/<org_unit>/data/<dataset>/<period>.csv` | migration records, one file per dataset and period | the municipality |
 | `municipalities/<org_unit>/practices/<id>.md` | good-practice documents | the municipality |
@@ -1136,6 +1137,69 @@ psychosocial,Psychosocial support,Psikososyal destek
     }
   ]
 }
+
+"""#,
+        "exports/dhis2.yaml": #"""
+# How `gpmsync export --format dhis2|dhis2-csv` names this repository's data in a DHIS2 instance.
+# A new dataset needs an entry under `datasets`, not a code change. Owned by GPM.
+#
+# What the identifiers below are, per kind of object: uid (DHIS2's 11-character ids) or code. They are
+# written into the dataValueSet and passed as import parameters when gpmsync posts it.
+dataElementIdScheme: code
+orgUnitIdScheme: code
+categoryOptionComboIdScheme: code
+# Rows with an ALL code: "omit" leaves them out (DHIS2 computes the totals from the parts); "combo" sends
+# them too, with their own category option combo (a DHIS2 instance that stores totals as data).
+totals: omit
+# The attribute option combo of every value; empty for DHIS2's default.
+attributeOptionCombo: ""
+# Org unit → DHIS2 org unit. An org unit not listed is sent by its own code (orgUnitIdScheme: code).
+orgUnits: {}
+datasets:
+  residents:
+    # Measure → data element.
+    dataElements:
+      count: GPM_RESIDENTS
+    # The category option combo of a row: a pattern of its codes ({dimension}), or an explicit table
+    # whose keys are the dimension codes in primary-key order joined by "|" (the table wins).
+    categoryOptionCombo: "{legal_status}_{nationality}_{sex}_{age_group}"
+    categoryOptionCombos: {}
+  services:
+    dataElements:
+      unique_beneficiaries: GPM_SERVICES_BENEFICIARIES
+      service_contacts: GPM_SERVICES_CONTACTS
+    categoryOptionCombo: "{service_area}_{legal_status}_{nationality}_{sex}_{age_group}"
+    categoryOptionCombos: {}
+
+"""#,
+        "exports/hxl.yaml": #"""
+# The HXL hashtags of `gpmsync export --format hxl` (Humanitarian Exchange Language, hxlstandard.org).
+# A column not listed here is tagged #x_<column>; a new dataset needs an entry only to change that.
+# Owned by GPM.
+columns:
+  period: "#date"
+  province: "#adm1+code"
+  org_unit: "#adm2+code"
+  nationality: "#country+code+origin"
+  legal_status: "#x_legal_status+code"
+  age_group: "#x_age_group+code"
+  service_area: "#sector+code"
+  source: "#meta+source"
+  missing: "#meta+missing"
+# Measure (dataset.measure) → hashtag of its count columns.
+measures:
+  residents.count: "#affected+migrants"
+  services.unique_beneficiaries: "#reached+ind"
+  services.service_contacts: "#output+num+contacts"
+# One dimension spread into columns: each measure gets a column per code, its hashtag carrying the code's
+# attribute (HXL's way of saying female, male; the ALL column has none).
+spread:
+  dimension: sex
+  attributes:
+    F: "+f"
+    M: "+m"
+    UNK: "+x_unknown"
+    ALL: ""
 
 """#,
     ]
