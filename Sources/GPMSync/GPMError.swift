@@ -28,7 +28,12 @@ public struct GPMError: Error, CustomStringConvertible, Sendable {
             return GPMError(.offline, en: "\(what): the central repository could not be reached (\(e.message)); all work is kept locally",
                             tr: "\(whatTR): merkez depoya ulaşılamadı (\(e.message)); tüm çalışmalar yerelde saklanıyor")
         }
-        if e.code == .pushRejected || e.code == .auth || e.code == .certificate {
+        if e.code == .certificate {
+            // Not offline (exit 3 would make a daemon wait for a server that will never be trusted).
+            return GPMError(.invalid, en: "\(what): the identity of the central repository could not be verified: \(e.message)",
+                            tr: "\(whatTR): merkez deponun kimliği doğrulanamadı: \(e.message)")
+        }
+        if e.code == .pushRejected || e.code == .auth {
             return GPMError(.invalid, en: "\(what): refused by the central repository: \(e.message)",
                             tr: "\(whatTR): merkez depo reddetti: \(e.message)")
         }

@@ -5,9 +5,11 @@ import Git
 /// `gpmsync init`: a municipality's clone of the central repository.
 public enum CloneSetup {
     /// Builds the clone in a temporary folder beside `path` and renames it into place at the end, so a
-    /// failure (wrong org unit, central unreachable) leaves nothing half-made.
+    /// failure (wrong org unit, central unreachable) leaves nothing half-made. `progress` hears how the
+    /// transfer and the checkout go (from libgit2's threads, often).
     public static func create(at path: String, orgUnit: String, centralURL: String, user: String?,
-                              credentials: Credentials = Credentials(), timeout: Duration = .seconds(60)) throws(GPMError) {
+                              credentials: Credentials = Credentials(), timeout: Duration = .seconds(60),
+                              progress: (@Sendable (CloneProgress) -> Void)? = nil) throws(GPMError) {
         try ensureEmptyOrAbsent(path)
         guard isOrgUnit(orgUnit) else {
             throw GPMError(.invalid, en: "'\(orgUnit)' is not an org unit code like 34-kadikoy",
@@ -18,7 +20,8 @@ public enum CloneSetup {
         let staging = parent + "/.\((absolute as NSString).lastPathComponent).gpmsync-init-\(getpid())"
         try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         do {
-            try build(at: staging, orgUnit: orgUnit, centralURL: centralURL, user: user, credentials: credentials, timeout: timeout)
+            try build(at: staging, orgUnit: orgUnit, centralURL: centralURL, user: user, credentials: credentials,
+                      timeout: timeout, progress: progress)
             if FileManager.default.fileExists(atPath: absolute) { try FileManager.default.removeItem(atPath: absolute) }
             try FileManager.default.moveItem(atPath: staging, toPath: absolute)
         } catch let e as GPMError {
@@ -31,7 +34,8 @@ public enum CloneSetup {
     }
 
     private static func build(at path: String, orgUnit: String, centralURL: String, user: String?,
-                              credentials: Credentials, timeout: Duration) throws {
+                              credentials: Credentials, timeout: Duration,
+                              progress: (@Sendable (CloneProgress) -> Void)?) throws {
         let repo = try Repository.create(path, bare: false)
         let config = try repo.config()
         try config.set("remote.central.url", centralURL)
@@ -41,10 +45,13 @@ public enum CloneSetup {
         if let key = credentials.sshKeyFile { try config.set("gpmsync.sshKey", key) }
         if let token = credentials.tokenFile { try config.set("gpmsync.tokenFile", token) }
         if let known = credentials.knownHostsFile { try config.set("gpmsync.knownHosts", known) }
+        if let ca = credentials.caFile { try config.set("gpmsync.caFile", ca) }
         let data = try DataRepository(path: path)
         try data.checkOutSymlinksAsFiles()
+        var onTransfer: (@Sendable (TransferProgress) -> Void)?
+        if let progress { onTransfer = { progress(CloneProgress($0)) } }
         do {
-            try Network.fetch(data, timeout: timeout)
+            try Network.fetch(data, timeout: timeout, onProgress: onTransfer)
         } catch let e as GitError {
             throw GPMError.from(e, doing: "init", whatTR: "init")
         }
@@ -52,7 +59,9 @@ public enum CloneSetup {
         let author = Signature.gpmsync(name, orgUnit: orgUnit)
         if let central = try repo.reference(Refs.centralMain) {
             try repo.updateReference(Refs.main, to: central, expecting: nil, message: "init: from central")
-            try repo.checkout(tree: try repo.commit(central).tree, force: true)
+            try repo.checkout(tree: try repo.commit(central).tree, force: true) { done, total in
+                progress?(CloneProgress(phase: .checkingOut, done: done, total: total, receivedBytes: 0))
+            }
         } else {
             // An empty central: start the history from the template.
             var tree: [String: TreeEntry] = [:]

@@ -30,13 +30,25 @@ struct InitCommand: ParsableCommand {
     @Option(name: .customLong("known-hosts"), help: "OpenSSH known_hosts file holding central's host key (gpmsync.knownHosts).")
     var knownHosts: String?
 
+    @Option(name: .customLong("ca-file"), help: "PEM certificates of the authority that signed central's https certificate (gpmsync.caFile; default: the system's store).")
+    var caFile: String?
+
+    @Flag(help: "Show progress even when standard error is not a terminal (it is shown on a terminal anyway).")
+    var progress = false
+
     @OptionGroup var options: RepositoryOptions
 
     func run() throws {
         let absolute = { (p: String?) in p.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
+        let line = ProgressLine.make(forced: progress, language: options.language)
+        defer { line?.finish() }
+        var report: (@Sendable (CloneProgress) -> Void)?
+        if let line { report = { line.report($0) } }
+        let credentials = Credentials(sshKeyFile: absolute(sshKey), tokenFile: absolute(tokenFile), username: user,
+                                      knownHostsFile: absolute(knownHosts), caFile: absolute(caFile))
         try CloneSetup.create(at: directory, orgUnit: orgUnit, centralURL: central, user: user,
-                              credentials: Credentials(sshKeyFile: absolute(sshKey), tokenFile: absolute(tokenFile),
-                                                       username: user, knownHostsFile: absolute(knownHosts)))
+                              credentials: credentials, progress: report)
+        line?.finish()
         say(options.language, "\(directory): data repository ready for \(orgUnit)", "\(directory): \(orgUnit) belediyesinin veri deposu hazır")
     }
 }
