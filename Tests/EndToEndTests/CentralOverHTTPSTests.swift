@@ -63,14 +63,16 @@ final class CentralOverHTTPSTests: XCTestCase {
         let synced = try gpm(["sync"], in: a).check()
         let tip = try git(["rev-parse", "contrib/34-kadikoy"], in: central)
 
-        // Kadıköy's clone with Nilüfer's token: the server decides by REMOTE_USER, and says so.
+        // Kadıköy's clone with Nilüfer's name and token: the server decides by REMOTE_USER, and says so.
         try git(["config", "gpmsync.tokenFile", tokenFile("mehmet")], in: a)
+        try git(["config", "gpmsync.user", "mehmet"], in: a)
         try write(Tables.residents([("SYR", "F", 101), ("SYR", "M", 80)]), to: a + "/municipalities/34-kadikoy/data/residents/2025Q1.csv")
         let refused = try gpm(["sync"], in: a)
         XCTAssertEqual(refused.status, 1, refused.stderr)
         XCTAssertTrue(refused.stderr.contains("mehmet may update only refs/heads/contrib/16-nilufer"), refused.stderr)
         XCTAssertEqual(try git(["rev-parse", "contrib/34-kadikoy"], in: central), tip)
         try git(["config", "gpmsync.tokenFile", tokenFile("ayse")], in: a)
+        try git(["config", "gpmsync.user", "ayse"], in: a)
 
         // Intake, a reviewer's approval over https, and Nilüfer receives.
         try gpm(["central", "process", "--central", central]).check()
