@@ -30,7 +30,8 @@ install -m 0755 "$binary" "$pkg/usr/bin/gpmsync"
 strip --strip-unneeded --remove-section=.comment --remove-section=.note "$pkg/usr/bin/gpmsync"
 
 # Completions, from ArgumentParser.
-"$binary" --generate-completion-script bash > "$pkg/usr/share/bash-completion/completions/gpmsync"
+# bash-completion sources the file: no #! line.
+"$binary" --generate-completion-script bash | sed '1{/^#!/d}' > "$pkg/usr/share/bash-completion/completions/gpmsync"
 "$binary" --generate-completion-script zsh > "$pkg/usr/share/zsh/vendor-completions/_gpmsync"
 "$binary" --generate-completion-script fish > "$pkg/usr/share/fish/vendor_completions.d/gpmsync.fish"
 chmod 0644 "$pkg"/usr/share/bash-completion/completions/gpmsync "$pkg"/usr/share/zsh/vendor-completions/_gpmsync \
@@ -45,7 +46,8 @@ manpage() { # manpage NAME "SUBCOMMAND WORDS"
   {
     echo ".TH \"$(echo "$name" | tr '[:lower:]' '[:upper:]')\" 1 \"$date\" \"gpmsync $version\" \"User Commands\""
     echo ".SH NAME"
-    echo "$name \\- $(printf '%s\n' "$help" | sed -n 's/^OVERVIEW: //p' | head -1 | sed 's/\\/\\\\/g; s/^\.//')"
+    # The OVERVIEW paragraph, which --help wraps over several lines.
+    echo "$name \\- $(printf '%s\n' "$help" | awk '/^OVERVIEW: /{sub(/^OVERVIEW: /, ""); s = $0; on = 1; next} on && /^$/{exit} on {s = s " " $0} END{print s}' | sed 's/\\/\\\\/g; s/^\.//')"
     echo ".SH DESCRIPTION"
     echo ".nf"
     # Escape what roff acts on: backslashes, and a dot or quote at the start of a line.
@@ -79,6 +81,16 @@ sed 's|/usr/local/bin/gpmsync|/usr/bin/gpmsync|; s|cp systemd/gpmsync.service ~/
   systemd/gpmsync.service > "$pkg/usr/lib/systemd/user/gpmsync.service"
 chmod 0644 "$pkg/usr/lib/systemd/user/gpmsync.service"
 
+# Yams (the YAML parser) compiles its own copy of libyaml into the binary; linking Debian's libyaml
+# instead would need a change to Yams. Declared, with the reason, rather than hidden.
+install -d "$pkg/usr/share/lintian/overrides"
+cat > "$pkg/usr/share/lintian/overrides/gpmsync" <<EOF
+# Yams, the Swift YAML parser gpmsync uses, builds its own copy of libyaml (its CYaml target) into the
+# static binary; it cannot be pointed at Debian's libyaml without changing Yams.
+gpmsync: embedded-library libyaml [usr/bin/gpmsync]
+EOF
+chmod 0644 "$pkg/usr/share/lintian/overrides/gpmsync"
+
 # Documentation.
 gzip -9n < README.md > "$pkg/usr/share/doc/gpmsync/README.md.gz"
 cat > "$pkg/usr/share/doc/gpmsync/copyright" <<EOF
@@ -106,6 +118,10 @@ EOF
 # Shared libraries the binary needs, as Debian names them (libgit2-1.5, libc6, ...).
 shlibs="$(cd "$root" && mkdir -p debian && printf 'Source: gpmsync\n\nPackage: gpmsync\nArchitecture: any\n' > debian/control \
   && dpkg-shlibdeps -O -e gpmsync/usr/bin/gpmsync 2>/dev/null | sed -n 's/^shlibs:Depends=//p')"
+# libgit2 is in shlibs already when the binary links it (it does); git is what staff and servers run beside.
+depends="${shlibs:-libgit2-1.5}"
+case "$depends" in *libgit2-1.5*) ;; *) depends="$depends, libgit2-1.5" ;; esac
+depends="$depends, git"
 installed="$(du -sk --exclude=DEBIAN "$pkg" | cut -f1)"
 cat > "$pkg/DEBIAN/control" <<EOF
 Package: gpmsync
@@ -113,7 +129,7 @@ Version: $version
 Architecture: $arch
 Maintainer: GPM <gpm@marmara.gov.tr>
 Installed-Size: $installed
-Depends: ${shlibs:+$shlibs, }libgit2-1.5, git
+Depends: $depends
 Section: utils
 Priority: optional
 Homepage: https://marmara.gov.tr/

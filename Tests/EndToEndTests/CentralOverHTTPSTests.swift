@@ -155,6 +155,7 @@ final class CentralOverHTTPSTests: XCTestCase {
         XCTAssertFalse(quiet.stderr.contains("Checking out files"), quiet.stderr)
         let shown = try gpm(initArguments(dir.sub("shown"), "34-kadikoy", "ayse") + ["--progress"]).check()
         XCTAssertTrue(shown.stderr.contains("Receiving objects: 100%"), shown.stderr)
+        XCTAssertTrue(shown.stderr.contains("Indexing objects: 100%"), shown.stderr)
         XCTAssertTrue(shown.stderr.contains("Checking out files: 100%"), shown.stderr)
         let turkish = try gpm(initArguments(dir.sub("tr"), "34-kadikoy", "ayse") + ["--progress", "--lang", "tr"]).check()
         XCTAssertTrue(turkish.stderr.contains("Nesneler alınıyor: 100%"), turkish.stderr)

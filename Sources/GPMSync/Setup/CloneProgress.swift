@@ -6,7 +6,7 @@ public struct CloneProgress: Sendable, Equatable {
     public enum Phase: Sendable, Equatable {
         /// Objects arriving from central.
         case receiving
-        /// Deltas of the received pack being resolved into objects.
+        /// Received objects being indexed (their deltas resolved).
         case indexing
         /// Files written into the working tree.
         case checkingOut
@@ -22,12 +22,9 @@ public struct CloneProgress: Sendable, Equatable {
     }
 
     init(_ transfer: TransferProgress) {
-        if transfer.receivedObjects < transfer.totalObjects || transfer.totalDeltas == 0 {
-            self.init(phase: .receiving, done: transfer.receivedObjects, total: transfer.totalObjects,
-                      receivedBytes: transfer.receivedBytes)
-        } else {
-            self.init(phase: .indexing, done: transfer.indexedDeltas, total: transfer.totalDeltas,
-                      receivedBytes: transfer.receivedBytes)
-        }
+        // Objects are indexed as they arrive; what remains once all are received is resolving the deltas.
+        self.init(phase: transfer.receivedObjects < transfer.totalObjects ? .receiving : .indexing,
+                  done: transfer.receivedObjects < transfer.totalObjects ? transfer.receivedObjects : transfer.indexedObjects,
+                  total: transfer.totalObjects, receivedBytes: transfer.receivedBytes)
     }
 }

@@ -29,7 +29,13 @@ final class ProgressLine: @unchecked Sendable {
             let newPhase = p.phase != lastPhase
             let finished = p.total > 0 && p.done >= p.total
             if !newPhase && !finished, let last = lastDrawn, now - last < .milliseconds(100) { return }
-            if newPhase, lastPhase != nil { write("\n") }
+            if newPhase, p.phase == .indexing {
+                // Everything has been received: that line ends at 100 %, even when no callback came
+                // between the first object and the last.
+                write("\r" + text(CloneProgress(phase: .receiving, done: p.total, total: p.total, receivedBytes: p.receivedBytes), at: now) + "\n")
+            } else if newPhase, lastPhase != nil {
+                write("\n")
+            }
             if !newPhase && finished && lastText == text(p, at: now) { return }
             lastPhase = p.phase
             lastDrawn = now
