@@ -11,7 +11,7 @@ fi
 
 echo "== lintian $(basename "$deb")"
 # lintian refuses to run as root without this; --fail-on error: warnings are shown, errors fail.
-lintian --allow-root --fail-on error --no-tag-display-limit "$deb"
+lintian --allow-root --fail-on error --tag-display-limit 0 "$deb"
 
 echo "== apt-get install"
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$deb" >/dev/null

@@ -51,7 +51,7 @@ public enum CloneSetup {
         var onTransfer: (@Sendable (TransferProgress) -> Void)?
         if let progress { onTransfer = { progress(CloneProgress($0)) } }
         do {
-            try Network.fetch(data, timeout: timeout, onProgress: onTransfer)
+            try Trace.step("fetch") { try Network.fetch(data, timeout: timeout, onProgress: onTransfer) }
         } catch let e as GitError {
             throw GPMError.from(e, doing: "init", whatTR: "init")
         }
@@ -59,8 +59,10 @@ public enum CloneSetup {
         let author = Signature.gpmsync(name, orgUnit: orgUnit)
         if let central = try repo.reference(Refs.centralMain) {
             try repo.updateReference(Refs.main, to: central, expecting: nil, message: "init: from central")
-            try repo.checkout(tree: try repo.commit(central).tree, force: true) { done, total in
-                progress?(CloneProgress(phase: .checkingOut, done: done, total: total, receivedBytes: 0))
+            try Trace.step("checkout") {
+                try repo.checkout(tree: try repo.commit(central).tree, force: true) { done, total in
+                    progress?(CloneProgress(phase: .checkingOut, done: done, total: total, receivedBytes: 0))
+                }
             }
         } else {
             // An empty central: start the history from the template.
@@ -70,6 +72,12 @@ public enum CloneSetup {
                                                author: author, updating: Refs.main)
             try repo.checkout(tree: try repo.commit(commit).tree, force: true)
         }
+        try Trace.step("org unit and profile") { try addProfile(repo, at: path, orgUnit: orgUnit, author: author) }
+        try HookInstaller.install("pre-commit", gitDirectory: repo.gitDirectory)
+    }
+
+    /// Checks the org unit against central's code list and commits a first profile when there is none.
+    private static func addProfile(_ repo: Repository, at path: String, orgUnit: String, author: Signature) throws {
         let codeLists = CodeLists(package: try DataPackage(json: Array(try Data(contentsOf: URL(fileURLWithPath: path + "/datapackage.json")))),
                                   source: DirectorySource(root: path))
         guard let units = codeLists["org_units"], units.contains(orgUnit) else {
@@ -86,7 +94,6 @@ public enum CloneSetup {
             _ = try repo.createCommit(tree: try index.writeTree(to: repo), parents: head.map { [$0] } ?? [],
                                       message: "Add the profile of \(orgUnit)\n", author: author, updating: Refs.main)
         }
-        try HookInstaller.install("pre-commit", gitDirectory: repo.gitDirectory)
     }
 
     /// A first profile from the org_units code list row.
