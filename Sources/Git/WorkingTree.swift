@@ -44,8 +44,10 @@ extension Repository {
 
     /// Brings the working tree and index to `tree`, leaving alone any file whose local content differs
     /// from the index (a local edit is never overwritten; such files are reported back). `progress` is told
-    /// the files done and the total as libgit2 goes.
-    public func checkout(tree treeID: ObjectID, force: Bool = false,
+    /// the files done and the total as libgit2 goes. `filters: false` writes blobs as stored, without
+    /// looking up each path's attributes (a `realpath` per file in libgit2 1.5): for callers that know no
+    /// filter applies.
+    public func checkout(tree treeID: ObjectID, force: Bool = false, filters: Bool = true,
                          progress: ((_ completed: Int, _ total: Int) -> Void)? = nil) throws(GitError) {
         final class Progress {
             let report: (Int, Int) -> Void
@@ -56,6 +58,7 @@ extension Repository {
             options.checkout_strategy = force
                 ? GIT_CHECKOUT_FORCE.rawValue
                 : GIT_CHECKOUT_SAFE.rawValue | GIT_CHECKOUT_ALLOW_CONFLICTS.rawValue
+            options.disable_filters = filters ? 0 : 1
             let box = progress.map(Progress.init)
             defer { withExtendedLifetime(box) {} }
             if let box {

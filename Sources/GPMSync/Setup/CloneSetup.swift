@@ -59,8 +59,9 @@ public enum CloneSetup {
         let author = Signature.gpmsync(name, orgUnit: orgUnit)
         if let central = try repo.reference(Refs.centralMain) {
             try repo.updateReference(Refs.main, to: central, expecting: nil, message: "init: from central")
+            let tree = try repo.commit(central).tree
             try Trace.step("checkout") {
-                try repo.checkout(tree: try repo.commit(central).tree, force: true) { done, total in
+                try repo.checkout(tree: tree, force: true, filters: try needsFilters(repo, tree)) { done, total in
                     progress?(CloneProgress(phase: .checkingOut, done: done, total: total, receivedBytes: 0))
                 }
             }
@@ -74,6 +75,15 @@ public enum CloneSetup {
         }
         try Trace.step("org unit and profile") { try addProfile(repo, at: path, orgUnit: orgUnit, author: author) }
         try HookInstaller.install("pre-commit", gitDirectory: repo.gitDirectory)
+    }
+
+    /// Whether checking out `tree` can need a filter: only with a `.gitattributes` in it or `core.autocrlf`
+    /// set (git's own config files included). Without either every blob is written as stored, and the
+    /// first checkout of thousands of files skips an attribute lookup per file.
+    private static func needsFilters(_ repo: Repository, _ tree: ObjectID) throws -> Bool {
+        let autocrlf = try repo.config().string("core.autocrlf")?.lowercased()
+        if let autocrlf, autocrlf != "false" { return true }
+        return try repo.treeEntries(tree).keys.contains { $0 == ".gitattributes" || $0.hasSuffix("/.gitattributes") }
     }
 
     /// Checks the org unit against central's code list and commits a first profile when there is none.
