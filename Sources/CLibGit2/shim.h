@@ -18,6 +18,11 @@ static inline int gpm_enable_strict_object_creation(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, enabled);
 }
 
+/* The PEM bundle https certificates are verified against (GIT_OPT_SET_SSL_CERT_LOCATIONS is variadic). */
+static inline int gpm_set_ssl_cert_file(const char *file) {
+    return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, (const char *)NULL);
+}
+
 static inline git_fetch_options gpm_fetch_options_init(void) {
     git_fetch_options o = GIT_FETCH_OPTIONS_INIT;
     return o;

@@ -225,6 +225,42 @@ public struct Benchmarks {
                       rounds, Measure.ms(o), Measure.ms(t), o / t))
     }
 
+    // MARK: First clone
+
+    /// A municipality's first `gpmsync init` of the Marmara-scale central against `git clone` of the same
+    /// central through the same `git daemon`, alternating, median of `rounds`. Both write every object and
+    /// check out every file; `init` also checks the org unit and adds the profile.
+    public func clone(rounds: Int = 5) throws {
+        let orgs = CSV.parse(Array(CentralSetup.templateFiles["codelists/org_units.csv"]!.utf8)).rows.map { $0.fields[0] }
+        let served = try Served(workspace: workspace, tree: tree, binary: binary, users: [("bench-a", orgs[0])])
+        defer { served.stop() }
+        let url = served.urls["bench-a"]!
+        let files = try Measure.shell("git ls-tree -r --name-only main | wc -l", in: served.central).trimmingCharacters(in: .whitespacesAndNewlines)
+        let packed = try Measure.shell("git count-objects -vH | sed -n 's/^size-pack: //p'", in: served.central).trimmingCharacters(in: .whitespacesAndNewlines)
+        var ours: [Double] = [], theirs: [Double] = []
+        let mine = workspace + "/first-clone-gpmsync", cli = workspace + "/first-clone-git"
+        // Each run starts from the same state: its folder gone and the page cache's dirty pages written
+        // (`sync`, untimed), so no run pays for the writeback of the one before.
+        func timed(_ folder: String, _ command: String) throws -> Double {
+            try? FileManager.default.removeItem(atPath: folder)
+            try Measure.shell("sync", in: workspace)
+            let (trace, t) = try Measure.time { try Measure.shell(command, in: workspace) }
+            if ProcessInfo.processInfo.environment["GPMSYNC_TRACE"] != nil, !trace.isEmpty { report(trace + "total \(Measure.ms(t))") }
+            return t
+        }
+        for round in 0..<rounds {
+            // Alternate who goes first, so neither always meets a cold or a warm page cache.
+            let gpm = { try timed(mine, "\(self.binary) init \(mine) --org-unit \(orgs[0]) --central \(url) --user bench-a >/dev/null") }
+            let cliClone = { try timed(cli, "git clone -q \(url) \(cli)") }
+            if round % 2 == 0 { ours.append(try gpm()); theirs.append(try cliClone()) } else { theirs.append(try cliClone()); ours.append(try gpm()) }
+        }
+        let (o, t) = (Measure.median(ours), Measure.median(theirs))
+        let pairwise = Measure.median(zip(ours, theirs).map { $0 / $1 })
+        report(String(format: "first clone of central (%@ files, pack %@) over git:// (median of %d): gpmsync init %.2f s, git clone %.2f s; ratio %.2f (median of the rounds' ratios %.2f; runs: gpmsync %@; git %@)",
+                      files, packed, rounds, o, t, o / t, pairwise, ours.map { String(format: "%.2f", $0) }.joined(separator: " "),
+                      theirs.map { String(format: "%.2f", $0) }.joined(separator: " ")))
+    }
+
     // MARK: Central
 
     /// 190 contributions of 4 changed files each: `central process` with auto-accept against a git CLI loop

@@ -38,13 +38,17 @@ public struct GPMError: Error, CustomStringConvertible, Sendable {
                             detail: detail)
         }
         if e.code == .auth {
-            return GPMError(.invalid, en: "\(what): the central repository did not accept this computer's credentials; ask GPM to check the key or token (gpmsync.sshKey, gpmsync.tokenFile)",
-                            tr: "\(whatTR): merkez depo bu bilgisayarın kimlik bilgilerini kabul etmedi; anahtarı veya erişim belirtecini (gpmsync.sshKey, gpmsync.tokenFile) GPM'ye kontrol ettirin",
+            // The wrapper's reason names what to fix here (a token file readable by others, no key) and never
+            // holds the secret itself.
+            return GPMError(.invalid, en: "\(what): the central repository did not accept this computer's credentials (\(e.message)); ask GPM to check the key or token (gpmsync.sshKey, gpmsync.tokenFile)",
+                            tr: "\(whatTR): merkez depo bu bilgisayarın kimlik bilgilerini kabul etmedi (\(e.message)); anahtarı veya erişim belirtecini (gpmsync.sshKey, gpmsync.tokenFile) GPM'ye kontrol ettirin",
                             detail: detail)
         }
         if e.code == .certificate {
-            return GPMError(.invalid, en: "\(what): the central server's identity could not be verified; ask GPM for its host key (gpmsync.knownHosts) or certificate",
-                            tr: "\(whatTR): merkez sunucunun kimliği doğrulanamadı; sunucu anahtarını (gpmsync.knownHosts) veya sertifikasını GPM'den isteyin",
+            // Not offline (exit 3 would make a daemon wait for a server that will never be trusted); the
+            // wrapper's reason says which check failed (authority, host name, dates).
+            return GPMError(.invalid, en: "\(what): the central server's identity could not be verified (\(e.message)); ask GPM for its host key (gpmsync.knownHosts) or certificate authority (gpmsync.caFile)",
+                            tr: "\(whatTR): merkez sunucunun kimliği doğrulanamadı (\(e.message)); sunucu anahtarını (gpmsync.knownHosts) veya sertifika yetkilisini (gpmsync.caFile) GPM'den isteyin",
                             detail: detail)
         }
         if e.code == .pushRejected {

@@ -15,21 +15,22 @@ extension Repository {
     /// The blobs that differ between two trees (nil for the empty tree), without rename detection:
     /// a record file is identified by its path.
     public func diff(from old: ObjectID?, to new: ObjectID?) throws(GitError) -> [TreeChange] {
-        func lookup(_ id: ObjectID?) throws(GitError) -> OpaquePointer? {
-            guard var oid = id?.raw else { return nil }
-            var tree: OpaquePointer?
-            try check(git_tree_lookup(&tree, pointer, &oid), "git_tree_lookup")
-            return tree
+        // The empty tree is a nil tree for libgit2.
+        func withOptionalTree<R>(_ id: ObjectID?, _ body: (OpaquePointer?) throws(GitError) -> R) throws(GitError) -> R {
+            guard let id else { return try body(nil) }
+            return try withTree(id) { tree throws(GitError) in try body(tree) }
         }
-        let a = try lookup(old)
-        defer { git_tree_free(a) }
-        let b = try lookup(new)
-        defer { git_tree_free(b) }
-        var options = gpm_diff_options_init()
-        options.flags = GIT_DIFF_NORMAL.rawValue
-        var diff: OpaquePointer?
-        try check(git_diff_tree_to_tree(&diff, pointer, a, b, &options), "git_diff_tree_to_tree")
-        defer { git_diff_free(diff) }
+        return try withOptionalTree(old) { a throws(GitError) in
+            try withOptionalTree(new) { b throws(GitError) in
+                var options = gpm_diff_options_init()
+                options.flags = GIT_DIFF_NORMAL.rawValue
+                return try withOwned("git_diff_tree_to_tree", create: { git_diff_tree_to_tree(&$0, pointer, a, b, &options) },
+                                     free: git_diff_free, changes)
+            }
+        }
+    }
+
+    private func changes(_ diff: OpaquePointer) -> [TreeChange] {
         var result: [TreeChange] = []
         for i in 0..<git_diff_num_deltas(diff) {
             guard let d = git_diff_get_delta(diff, i)?.pointee else { continue }

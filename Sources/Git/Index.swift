@@ -65,11 +65,9 @@ public final class Index {
 
     /// Replaces the index's content with a tree's (as `git read-tree`).
     public func read(tree treeID: ObjectID, in repository: Repository) throws(GitError) {
-        var tree: OpaquePointer?
-        var oid = treeID.raw
-        try check(git_tree_lookup(&tree, repository.pointer, &oid), "git_tree_lookup")
-        defer { git_tree_free(tree) }
-        try check(git_index_read_tree(pointer, tree), "git_index_read_tree")
+        try repository.withTree(treeID) { tree throws(GitError) in
+            try check(git_index_read_tree(pointer, tree), "git_index_read_tree")
+        }
     }
 
     public func writeTree(to repository: Repository) throws(GitError) -> ObjectID {
@@ -94,23 +92,23 @@ public final class Index {
 
     /// Conflicted paths with the ancestor, ours and theirs blobs (nil where a side has none).
     public func conflicts() throws(GitError) -> [IndexConflict] {
-        var iterator: OpaquePointer?
-        try check(git_index_conflict_iterator_new(&iterator, pointer), "git_index_conflict_iterator_new")
-        defer { git_index_conflict_iterator_free(iterator) }
-        var result: [IndexConflict] = []
-        var a: UnsafePointer<git_index_entry>?, o: UnsafePointer<git_index_entry>?, t: UnsafePointer<git_index_entry>?
-        while true {
-            let rc = git_index_conflict_next(&a, &o, &t, iterator)
-            if rc == GIT_ITEROVER.rawValue { git_error_clear(); break }
-            try check(rc, "git_index_conflict_next")
-            let path = String(cString: (a ?? o ?? t)!.pointee.path)
-            result.append(IndexConflict(
-                path: path,
-                ancestor: a.map { TreeEntry(id: ObjectID($0.pointee.id), mode: $0.pointee.mode) },
-                ours: o.map { TreeEntry(id: ObjectID($0.pointee.id), mode: $0.pointee.mode) },
-                theirs: t.map { TreeEntry(id: ObjectID($0.pointee.id), mode: $0.pointee.mode) }))
+        try withOwned("git_index_conflict_iterator_new", create: { git_index_conflict_iterator_new(&$0, pointer) },
+                      free: git_index_conflict_iterator_free) { iterator throws(GitError) in
+            var result: [IndexConflict] = []
+            var a: UnsafePointer<git_index_entry>?, o: UnsafePointer<git_index_entry>?, t: UnsafePointer<git_index_entry>?
+            while true {
+                let rc = git_index_conflict_next(&a, &o, &t, iterator)
+                if rc == GIT_ITEROVER.rawValue { git_error_clear(); break }
+                try check(rc, "git_index_conflict_next")
+                let path = String(cString: (a ?? o ?? t)!.pointee.path)
+                result.append(IndexConflict(
+                    path: path,
+                    ancestor: a.map { TreeEntry(id: ObjectID($0.pointee.id), mode: $0.pointee.mode) },
+                    ours: o.map { TreeEntry(id: ObjectID($0.pointee.id), mode: $0.pointee.mode) },
+                    theirs: t.map { TreeEntry(id: ObjectID($0.pointee.id), mode: $0.pointee.mode) }))
+            }
+            return result
         }
-        return result
     }
 }
 

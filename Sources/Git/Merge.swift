@@ -10,17 +10,15 @@ public struct FileMergeResult: Sendable {
 extension Repository {
     /// Merges two commits into an in-memory index (nothing on disk changes); conflicts stay in the index.
     public func mergeCommits(ours: ObjectID, theirs: ObjectID) throws(GitError) -> Index {
-        var a: OpaquePointer?, b: OpaquePointer?
-        var x = ours.raw, y = theirs.raw
-        try check(git_commit_lookup(&a, pointer, &x), "git_commit_lookup")
-        defer { git_commit_free(a) }
-        try check(git_commit_lookup(&b, pointer, &y), "git_commit_lookup")
-        defer { git_commit_free(b) }
-        var options = gpm_merge_options_init()
-        options.flags = 0
-        var out: OpaquePointer?
-        try check(git_merge_commits(&out, pointer, a, b, &options), "git_merge_commits")
-        return Index(pointer: out!)
+        try withCommit(ours) { a throws(GitError) in
+            try withCommit(theirs) { b throws(GitError) in
+                var options = gpm_merge_options_init()
+                options.flags = 0
+                var out: OpaquePointer?
+                try check(git_merge_commits(&out, pointer, a, b, &options), "git_merge_commits")
+                return Index(pointer: out!)
+            }
+        }
     }
 }
 

@@ -16,13 +16,12 @@ public struct RawTreeEntry: Sendable, Hashable {
 extension Repository {
     /// The stored kind and size of an object without reading its content; nil when the object is missing.
     public func objectHeader(_ id: ObjectID) throws(GitError) -> (kind: ObjectKind, size: Int)? {
-        var odb: OpaquePointer?
-        try check(git_repository_odb(&odb, pointer), "git_repository_odb")
-        defer { git_odb_free(odb) }
         var size = 0
         var type = GIT_OBJECT_INVALID
         var oid = id.raw
-        let rc = git_odb_read_header(&size, &type, odb, &oid)
+        let rc = try withOwned("git_repository_odb", create: { git_repository_odb(&$0, pointer) }, free: git_odb_free) {
+            git_odb_read_header(&size, &type, $0, &oid)
+        }
         if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
         try check(rc, "git_odb_read_header")
         let kind: ObjectKind
@@ -38,20 +37,18 @@ extension Repository {
 
     /// The entries of one tree object (not recursive), in stored order.
     public func rawTreeEntries(_ treeID: ObjectID) throws(GitError) -> [RawTreeEntry] {
-        var tree: OpaquePointer?
-        var oid = treeID.raw
-        try check(git_tree_lookup(&tree, pointer, &oid), "git_tree_lookup")
-        defer { git_tree_free(tree) }
-        var result: [RawTreeEntry] = []
-        let count = git_tree_entrycount(tree)
-        result.reserveCapacity(count)
-        for i in 0..<count {
-            guard let entry = git_tree_entry_byindex(tree, i), let name = git_tree_entry_name(entry) else { continue }
-            let bytes = UnsafeRawBufferPointer(start: name, count: strlen(name))
-            result.append(RawTreeEntry(name: Array(bytes), mode: git_tree_entry_filemode_raw(entry).rawValue,
-                                       id: ObjectID(git_tree_entry_id(entry))))
+        try withTree(treeID) { tree in
+            var result: [RawTreeEntry] = []
+            let count = git_tree_entrycount(tree)
+            result.reserveCapacity(count)
+            for i in 0..<count {
+                guard let entry = git_tree_entry_byindex(tree, i), let name = git_tree_entry_name(entry) else { continue }
+                let bytes = UnsafeRawBufferPointer(start: name, count: strlen(name))
+                result.append(RawTreeEntry(name: Array(bytes), mode: git_tree_entry_filemode_raw(entry).rawValue,
+                                           id: ObjectID(git_tree_entry_id(entry))))
+            }
+            return result
         }
-        return result
     }
 
     /// Every merge base of two commits (more than one in a criss-cross history), best first.

@@ -12,13 +12,28 @@ public struct Credentials: Sendable {
     public var username: String?
     /// An OpenSSH known_hosts file to check ssh host keys against, in addition to libgit2's own check.
     public var knownHostsFile: String?
+    /// PEM certificates of the authorities an https server's certificate must chain to; nil means the
+    /// system's store (`/etc/ssl/certs/ca-certificates.crt`).
+    public var caFile: String?
 
-    public init(sshKeyFile: String? = nil, tokenFile: String? = nil, username: String? = nil, knownHostsFile: String? = nil) {
+    public init(sshKeyFile: String? = nil, tokenFile: String? = nil, username: String? = nil, knownHostsFile: String? = nil,
+                caFile: String? = nil) {
         self.sshKeyFile = sshKeyFile
         self.tokenFile = tokenFile
         self.username = username
         self.knownHostsFile = knownHostsFile
+        self.caFile = caFile
     }
+}
+
+/// How far a fetch has come: objects received from the server and indexed, out of the total it announced.
+public struct TransferProgress: Sendable, Equatable {
+    public var receivedObjects: Int
+    public var indexedObjects: Int
+    public var totalObjects: Int
+    public var receivedBytes: Int
+    public var indexedDeltas: Int
+    public var totalDeltas: Int
 }
 
 /// Options of one fetch or push.
@@ -31,13 +46,17 @@ public struct TransferOptions: Sendable {
     public var onMessage: (@Sendable (String) -> Void)?
     /// Fetch only: local refs under the refspecs' destinations that the remote no longer has are deleted.
     public var prune = false
+    /// Fetch only: called as objects arrive and are indexed (often: the caller decides how often to show it).
+    public var onProgress: (@Sendable (TransferProgress) -> Void)?
 
     public init(credentials: Credentials = Credentials(), deadline: ContinuousClock.Instant? = nil,
-                onMessage: (@Sendable (String) -> Void)? = nil, prune: Bool = false) {
+                onMessage: (@Sendable (String) -> Void)? = nil, prune: Bool = false,
+                onProgress: (@Sendable (TransferProgress) -> Void)? = nil) {
         self.credentials = credentials
         self.deadline = deadline
         self.onMessage = onMessage
         self.prune = prune
+        self.onProgress = onProgress
     }
 }
 
@@ -55,6 +74,8 @@ final class TransferContext {
     var rejected: [RejectedUpdate] = []
     var serverMessages: [String] = []
     var failure: GitError?
+    /// The host whose TLS certificate libgit2 found invalid, for the error the call then returns.
+    var refusedCertificateHost: String?
 
     init(options: TransferOptions) { self.options = options }
 
@@ -68,6 +89,34 @@ final class TransferContext {
         if failure == nil { failure = error }
         git_error_set_str(Int32(GIT_ERROR_CALLBACK.rawValue), error.message)
         return error.code.rawValue < 0 ? error.code.rawValue : -1
+    }
+
+    /// The error of a libgit2 call that failed: what a callback recorded, else libgit2's own, with a TLS
+    /// certificate's refusal put in words a person can act on.
+    func error(_ rc: Int32, function: String) -> GitError {
+        if let failure { return failure }
+        var e = lastError(rc, function: function)
+        if e.code == .certificate, let host = refusedCertificateHost {
+            e.message = Self.certificateRefusal(host: host, libgit2Message: e.message)
+        }
+        return e
+    }
+
+    /// mbedTLS (libgit2 1.5 on Debian) says why in English after the flags: "the SSL certificate is invalid:
+    /// 0x08 - The certificate is not correctly signed by the trusted CA".
+    static func certificateRefusal(host: String, libgit2Message: String) -> String {
+        let reason = libgit2Message.lowercased()
+        let why: String
+        if reason.contains("expired") || reason.contains("future") {
+            why = "it has expired or is not valid yet"
+        } else if reason.contains("common name") || reason.contains("expected cn") {
+            why = "it names another host than \(host)"
+        } else if reason.contains("trusted ca") || reason.contains("not trusted") {
+            why = "it is not signed by an authority gpmsync trusts (gpmsync.caFile, or the system's store when it is not set)"
+        } else {
+            why = libgit2Message
+        }
+        return "the TLS certificate of \(host) was refused: \(why)"
     }
 
     func timedOut(_ function: String) -> Int32 {
@@ -101,8 +150,13 @@ final class TransferContext {
             }
             return ctx.pastDeadline ? ctx.timedOut("sideband_progress") : 0
         }
-        cb.transfer_progress = { _, payload in
+        cb.transfer_progress = { stats, payload in
             let ctx = Unmanaged<TransferContext>.fromOpaque(payload!).takeUnretainedValue()
+            if let report = ctx.options.onProgress, let s = stats?.pointee {
+                report(TransferProgress(receivedObjects: Int(s.received_objects), indexedObjects: Int(s.indexed_objects),
+                                        totalObjects: Int(s.total_objects), receivedBytes: s.received_bytes,
+                                        indexedDeltas: Int(s.indexed_deltas), totalDeltas: Int(s.total_deltas)))
+            }
             return ctx.pastDeadline ? ctx.timedOut("transfer_progress") : 0
         }
         cb.push_transfer_progress = { _, _, _, payload in
@@ -151,6 +205,12 @@ final class TransferContext {
     }
 
     private func checkCertificate(_ cert: UnsafeMutablePointer<git_cert>, valid: Bool, host: String) -> Int32 {
+        if cert.pointee.cert_type == GIT_CERT_X509 {
+            if valid { return 0 }
+            // libgit2 put its reason aside before calling us and restores it when we pass: `error` words it.
+            refusedCertificateHost = host
+            return GIT_PASSTHROUGH.rawValue
+        }
         if cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2, let file = options.credentials.knownHostsFile {
             let hostkey = UnsafeRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self).pointee
             if hostkey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostkey.hostkey {
@@ -204,76 +264,76 @@ struct KnownHosts {
 extension Repository {
     /// Fetches `refspecs` from `url`, updating the local refs they name.
     public func fetch(url: String, refspecs: [String], options: TransferOptions = TransferOptions()) throws(GitError) {
-        let remote = try anonymousRemote(url)
-        defer { git_remote_free(remote) }
-        let context = TransferContext(options: options)
-        var fetchOptions = gpm_fetch_options_init()
-        fetchOptions.callbacks = context.callbacks()
-        fetchOptions.prune = options.prune ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE
-        fetchOptions.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
-        let rc = withStrArray(refspecs) { specs in
-            withExtendedLifetime(context) { git_remote_fetch(remote, specs, &fetchOptions, "gpmsync fetch") }
+        try withRemote(url, options) { remote, context throws(GitError) in
+            var fetchOptions = gpm_fetch_options_init()
+            fetchOptions.callbacks = context.callbacks()
+            fetchOptions.prune = options.prune ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE
+            fetchOptions.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
+            let rc = withStrArray(refspecs) { git_remote_fetch(remote, $0, &fetchOptions, "gpmsync fetch") }
+            if rc < 0 { throw context.error(rc, function: "git_remote_fetch") }
         }
-        if rc < 0 { throw context.failure ?? lastError(rc, function: "git_remote_fetch") }
     }
 
     /// Pushes `refspecs` to `url`. A reference the server refused (a hook said no, not fast-forward) is an
     /// error carrying the server's reason and messages, although libgit2 itself reports success.
     @discardableResult
     public func push(url: String, refspecs: [String], options: TransferOptions = TransferOptions()) throws(GitError) -> [String] {
-        let remote = try anonymousRemote(url)
-        defer { git_remote_free(remote) }
-        let context = TransferContext(options: options)
-        var pushOptions = gpm_push_options_init()
-        pushOptions.callbacks = context.callbacks()
-        let rc = withStrArray(refspecs) { specs in
-            withExtendedLifetime(context) { git_remote_push(remote, specs, &pushOptions) }
-        }
-        if rc < 0 {
-            var error = context.failure ?? lastError(rc, function: "git_remote_push")
-            if !context.serverMessages.isEmpty, error.code != .timeout {
-                error.message += "\n" + context.serverMessages.joined(separator: "\n")
+        try withRemote(url, options) { remote, context throws(GitError) in
+            var pushOptions = gpm_push_options_init()
+            pushOptions.callbacks = context.callbacks()
+            let rc = withStrArray(refspecs) { git_remote_push(remote, $0, &pushOptions) }
+            if rc < 0 {
+                var error = context.error(rc, function: "git_remote_push")
+                if !context.serverMessages.isEmpty, error.code != .timeout {
+                    error.message += "\n" + context.serverMessages.joined(separator: "\n")
+                }
+                throw error
             }
-            throw error
+            if let first = context.rejected.first {
+                let messages = context.serverMessages.filter { !$0.hasPrefix("Total") && !$0.hasPrefix("Counting") }
+                var text = "\(first.reference): \(first.reason)"
+                if !messages.isEmpty { text += "\n" + messages.joined(separator: "\n") }
+                // "failed to update ref" / "failed to lock": another push moved or held the ref between this
+                // push's check and its update (receive-pack compares the old value under the lock). Like a
+                // non-fast-forward, it is settled by fetching, merging and pushing again, not a refusal.
+                let moved = ["non-fast-forward", "fetch first", "failed to update ref", "failed to lock", "cannot lock ref"]
+                throw GitError(code: moved.contains(where: first.reason.contains) ? .nonFastForward : .pushRejected,
+                               message: text, function: "git_remote_push")
+            }
+            return context.serverMessages
         }
-        if let first = context.rejected.first {
-            let messages = context.serverMessages.filter { !$0.hasPrefix("Total") && !$0.hasPrefix("Counting") }
-            var text = "\(first.reference): \(first.reason)"
-            if !messages.isEmpty { text += "\n" + messages.joined(separator: "\n") }
-            // "failed to update ref" / "failed to lock": another push moved or held the ref between this
-            // push's check and its update (receive-pack compares the old value under the lock). Like a
-            // non-fast-forward, it is settled by fetching, merging and pushing again, not a refusal.
-            let moved = ["non-fast-forward", "fetch first", "failed to update ref", "failed to lock", "cannot lock ref"]
-            throw GitError(code: moved.contains(where: first.reason.contains) ? .nonFastForward : .pushRejected,
-                           message: text, function: "git_remote_push")
-        }
-        return context.serverMessages
     }
 
     /// The references a remote advertises (as `git ls-remote`).
     public func listRemote(url: String, options: TransferOptions = TransferOptions()) throws(GitError) -> [(name: String, id: ObjectID)] {
-        let remote = try anonymousRemote(url)
-        defer { git_remote_free(remote) }
-        let context = TransferContext(options: options)
-        var callbacks = context.callbacks()
-        let rc = withExtendedLifetime(context) { git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nil, nil) }
-        if rc < 0 { throw context.failure ?? lastError(rc, function: "git_remote_connect") }
-        defer { git_remote_disconnect(remote) }
-        var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
-        var count = 0
-        try check(git_remote_ls(&heads, &count, remote), "git_remote_ls")
-        var result: [(String, ObjectID)] = []
-        for i in 0..<count {
-            guard let h = heads?[i]?.pointee else { continue }
-            result.append((String(cString: h.name), ObjectID(h.oid)))
+        try withRemote(url, options) { remote, context throws(GitError) in
+            var callbacks = context.callbacks()
+            let rc = git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nil, nil)
+            if rc < 0 { throw context.error(rc, function: "git_remote_connect") }
+            defer { git_remote_disconnect(remote) }
+            var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
+            var count = 0
+            try check(git_remote_ls(&heads, &count, remote), "git_remote_ls")
+            var result: [(String, ObjectID)] = []
+            for i in 0..<count {
+                guard let h = heads?[i]?.pointee else { continue }
+                result.append((String(cString: h.name), ObjectID(h.oid)))
+            }
+            return result
         }
-        return result
     }
 
-    private func anonymousRemote(_ url: String) throws(GitError) -> OpaquePointer? {
-        var remote: OpaquePointer?
-        try check(git_remote_create_anonymous(&remote, pointer, url), "git_remote_create_anonymous")
-        return remote
+    /// Runs `body` with an anonymous remote for `url` and the context its callbacks reach through their
+    /// payload. The context outlives the remote: libgit2 keeps the callbacks (and so the payload pointer)
+    /// from connect until the remote is freed, across `ls`, the transfer and `disconnect`.
+    private func withRemote<R>(_ url: String, _ options: TransferOptions,
+                               _ body: (OpaquePointer, TransferContext) throws(GitError) -> R) throws(GitError) -> R {
+        if url.lowercased().hasPrefix("https://") { try Library.trustCertificates(from: options.credentials.caFile) }
+        let context = TransferContext(options: options)
+        // Runs after withOwned below has freed the remote.
+        defer { withExtendedLifetime(context) {} }
+        return try withOwned("git_remote_create_anonymous", create: { git_remote_create_anonymous(&$0, pointer, url) },
+                             free: git_remote_free) { remote throws(GitError) in try body(remote, context) }
     }
 }
 

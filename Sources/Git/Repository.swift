@@ -60,21 +60,15 @@ public final class Repository {
     // MARK: Objects
 
     public func readBlob(_ id: ObjectID) throws(GitError) -> [UInt8] {
-        var blob: OpaquePointer?
-        var oid = id.raw
-        try check(git_blob_lookup(&blob, pointer, &oid), "git_blob_lookup")
-        defer { git_blob_free(blob) }
-        let size = Int(git_blob_rawsize(blob))
-        guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
-        return Array(UnsafeRawBufferPointer(start: raw, count: size))
+        try withBlob(id) { blob in
+            let size = Int(git_blob_rawsize(blob))
+            guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+            return Array(UnsafeRawBufferPointer(start: raw, count: size))
+        }
     }
 
     public func blobSize(_ id: ObjectID) throws(GitError) -> Int {
-        var blob: OpaquePointer?
-        var oid = id.raw
-        try check(git_blob_lookup(&blob, pointer, &oid), "git_blob_lookup")
-        defer { git_blob_free(blob) }
-        return Int(git_blob_rawsize(blob))
+        try withBlob(id) { Int(git_blob_rawsize($0)) }
     }
 
     public func writeBlob(_ bytes: [UInt8]) throws(GitError) -> ObjectID {
@@ -86,44 +80,39 @@ public final class Repository {
 
     /// The commit's metadata.
     public func commit(_ id: ObjectID) throws(GitError) -> CommitInfo {
-        var commit: OpaquePointer?
-        var oid = id.raw
-        try check(git_commit_lookup(&commit, pointer, &oid), "git_commit_lookup")
-        defer { git_commit_free(commit) }
-        var parents: [ObjectID] = []
-        for i in 0..<git_commit_parentcount(commit) {
-            parents.append(ObjectID(git_commit_parent_id(commit, i)))
+        try withCommit(id) { commit in
+            let parents = (0..<git_commit_parentcount(commit)).map { ObjectID(git_commit_parent_id(commit, $0)) }
+            let author = git_commit_author(commit)!.pointee
+            return CommitInfo(
+                id: id,
+                tree: ObjectID(git_commit_tree_id(commit)),
+                parents: parents,
+                message: String(cString: git_commit_message(commit)),
+                authorName: String(cString: author.name),
+                authorEmail: String(cString: author.email),
+                time: Int64(git_commit_time(commit))
+            )
         }
-        let author = git_commit_author(commit)!.pointee
-        return CommitInfo(
-            id: id,
-            tree: ObjectID(git_commit_tree_id(commit)),
-            parents: parents,
-            message: String(cString: git_commit_message(commit)),
-            authorName: String(cString: author.name),
-            authorEmail: String(cString: author.email),
-            time: Int64(git_commit_time(commit))
-        )
     }
 
     /// Every blob of a tree, recursively, keyed by path.
     public func treeEntries(_ treeID: ObjectID) throws(GitError) -> [String: TreeEntry] {
-        var tree: OpaquePointer?
-        var oid = treeID.raw
-        try check(git_tree_lookup(&tree, pointer, &oid), "git_tree_lookup")
-        defer { git_tree_free(tree) }
-        final class Collector { var entries: [String: TreeEntry] = [:] }
-        let collector = Collector()
-        let rc = git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
-            let collector = Unmanaged<Collector>.fromOpaque(payload!).takeUnretainedValue()
-            guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return 0 }
-            let path = String(cString: root!) + String(cString: git_tree_entry_name(entry))
-            collector.entries[path] = TreeEntry(
-                id: ObjectID(git_tree_entry_id(entry)), mode: git_tree_entry_filemode(entry).rawValue)
-            return 0
-        }, Unmanaged.passUnretained(collector).toOpaque())
-        try check(rc, "git_tree_walk")
-        return collector.entries
+        try withTree(treeID) { tree throws(GitError) in
+            final class Collector { var entries: [String: TreeEntry] = [:] }
+            let collector = Collector()
+            let rc = withExtendedLifetime(collector) {
+                git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
+                    let collector = Unmanaged<Collector>.fromOpaque(payload!).takeUnretainedValue()
+                    guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return 0 }
+                    let path = String(cString: root!) + String(cString: git_tree_entry_name(entry))
+                    collector.entries[path] = TreeEntry(
+                        id: ObjectID(git_tree_entry_id(entry)), mode: git_tree_entry_filemode(entry).rawValue)
+                    return 0
+                }, Unmanaged.passUnretained(collector).toOpaque())
+            }
+            try check(rc, "git_tree_walk")
+            return collector.entries
+        }
     }
 
     /// The blob at `path` in a tree, nil when there is none.
@@ -133,27 +122,22 @@ public final class Repository {
 
     /// The blob entry (id and mode, so symlinks show) at `path` in a tree, nil when there is none.
     public func entry(at path: String, inTree treeID: ObjectID) throws(GitError) -> TreeEntry? {
-        var tree: OpaquePointer?
-        var oid = treeID.raw
-        try check(git_tree_lookup(&tree, pointer, &oid), "git_tree_lookup")
-        defer { git_tree_free(tree) }
-        var entry: OpaquePointer?
-        let rc = git_tree_entry_bypath(&entry, tree, path)
-        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
-        try check(rc, "git_tree_entry_bypath")
-        defer { git_tree_entry_free(entry) }
-        guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
-        return TreeEntry(id: ObjectID(git_tree_entry_id(entry)), mode: git_tree_entry_filemode(entry).rawValue)
+        try withTree(treeID) { tree throws(GitError) in
+            try withTreeEntry(path, in: tree) { entry -> TreeEntry? in
+                guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+                return TreeEntry(id: ObjectID(git_tree_entry_id(entry)), mode: git_tree_entry_filemode(entry).rawValue)
+            } ?? nil
+        }
     }
 
     /// A new tree: `base` with the given paths replaced (an entry) or removed (nil). Only the trees on the
     /// changed paths are rewritten, so a one-file change to a tree of thousands of files stays cheap.
     public func updateTree(_ base: ObjectID, changes: [String: TreeEntry?]) throws(GitError) -> ObjectID {
         guard !changes.isEmpty else { return base }
-        var tree: OpaquePointer?
-        var oid = base.raw
-        try check(git_tree_lookup(&tree, pointer, &oid), "git_tree_lookup")
-        defer { git_tree_free(tree) }
+        return try withTree(base) { tree throws(GitError) in try updatedTree(tree, changes: changes) }
+    }
+
+    private func updatedTree(_ tree: OpaquePointer, changes: [String: TreeEntry?]) throws(GitError) -> ObjectID {
         let paths = changes.keys.sorted().map { strdup($0)! }
         defer { paths.forEach { free($0) } }
         var updates: [git_tree_update] = paths.map { p in
@@ -177,18 +161,14 @@ public final class Repository {
 
     /// The blobs under one folder of a tree (`municipalities/34-kadikoy/`), keyed by full path.
     public func treeEntries(_ treeID: ObjectID, under folder: String) throws(GitError) -> [String: TreeEntry] {
-        var tree: OpaquePointer?
-        var oid = treeID.raw
-        try check(git_tree_lookup(&tree, pointer, &oid), "git_tree_lookup")
-        defer { git_tree_free(tree) }
-        var entry: OpaquePointer?
         let trimmed = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
-        let rc = git_tree_entry_bypath(&entry, tree, trimmed)
-        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return [:] }
-        try check(rc, "git_tree_entry_bypath")
-        defer { git_tree_entry_free(entry) }
-        guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return [:] }
-        let sub = try treeEntries(ObjectID(git_tree_entry_id(entry)))
+        let subtree = try withTree(treeID) { tree throws(GitError) in
+            try withTreeEntry(trimmed, in: tree) { entry -> ObjectID? in
+                git_tree_entry_type(entry) == GIT_OBJECT_TREE ? ObjectID(git_tree_entry_id(entry)) : nil
+            } ?? nil
+        }
+        guard let subtree else { return [:] }
+        let sub = try treeEntries(subtree)
         return Dictionary(uniqueKeysWithValues: sub.map { (trimmed + "/" + $0.key, $0.value) })
     }
 
@@ -207,10 +187,6 @@ public final class Repository {
         tree: ObjectID, parents: [ObjectID], message: String, author: Signature,
         updating refName: String? = nil
     ) throws(GitError) -> ObjectID {
-        var treeObj: OpaquePointer?
-        var treeOid = tree.raw
-        try check(git_tree_lookup(&treeObj, pointer, &treeOid), "git_tree_lookup")
-        defer { git_tree_free(treeObj) }
         var parentObjs: [OpaquePointer?] = []
         defer { parentObjs.forEach { git_commit_free($0) } }
         for p in parents {
@@ -219,20 +195,16 @@ public final class Repository {
             try check(git_commit_lookup(&c, pointer, &oid), "git_commit_lookup")
             parentObjs.append(c)
         }
-        var sig: UnsafeMutablePointer<git_signature>?
-        if let when = author.time {
-            try check(git_signature_new(&sig, author.name, author.email, when, 0), "git_signature_new")
-        } else {
-            try check(git_signature_now(&sig, author.name, author.email), "git_signature_now")
+        let id = try withTree(tree) { treeObj throws(GitError) in
+            try withSignature(author) { sig throws(GitError) in
+                var out = git_oid()
+                let rc = parentObjs.withUnsafeMutableBufferPointer { buf in
+                    git_commit_create(&out, pointer, nil, sig, sig, "UTF-8", message, treeObj, buf.count, buf.baseAddress)
+                }
+                try check(rc, "git_commit_create")
+                return ObjectID(out)
+            }
         }
-        defer { git_signature_free(sig) }
-        var out = git_oid()
-        let rc = parentObjs.withUnsafeMutableBufferPointer { buf in
-            git_commit_create(&out, pointer, nil, sig, sig, "UTF-8", message, treeObj, buf.count,
-                              buf.baseAddress)
-        }
-        try check(rc, "git_commit_create")
-        let id = ObjectID(out)
         if let refName {
             try updateReference(refName, to: id, expecting: parents.first, message: "commit: \(message.prefix(60))")
         }
@@ -250,25 +222,24 @@ public final class Repository {
 
     /// Commits reachable from `from` but not from any of `hiding`, newest first.
     public func log(from: ObjectID, hiding: [ObjectID] = []) throws(GitError) -> [ObjectID] {
-        var walk: OpaquePointer?
-        try check(git_revwalk_new(&walk, pointer), "git_revwalk_new")
-        defer { git_revwalk_free(walk) }
-        git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
-        var start = from.raw
-        try check(git_revwalk_push(walk, &start), "git_revwalk_push")
-        for h in hiding {
-            var oid = h.raw
-            try check(git_revwalk_hide(walk, &oid), "git_revwalk_hide")
+        try withOwned("git_revwalk_new", create: { git_revwalk_new(&$0, pointer) }, free: git_revwalk_free) { walk throws(GitError) in
+            git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
+            var start = from.raw
+            try check(git_revwalk_push(walk, &start), "git_revwalk_push")
+            for h in hiding {
+                var oid = h.raw
+                try check(git_revwalk_hide(walk, &oid), "git_revwalk_hide")
+            }
+            var result: [ObjectID] = []
+            var oid = git_oid()
+            while true {
+                let rc = git_revwalk_next(&oid, walk)
+                if rc == GIT_ITEROVER.rawValue { git_error_clear(); break }
+                try check(rc, "git_revwalk_next")
+                result.append(ObjectID(oid))
+            }
+            return result
         }
-        var result: [ObjectID] = []
-        var oid = git_oid()
-        while true {
-            let rc = git_revwalk_next(&oid, walk)
-            if rc == GIT_ITEROVER.rawValue { git_error_clear(); break }
-            try check(rc, "git_revwalk_next")
-            result.append(ObjectID(oid))
-        }
-        return result
     }
 }
 
@@ -290,6 +261,16 @@ public struct CommitInfo: Sendable {
     public var authorEmail: String
     /// Seconds since the epoch.
     public var time: Int64
+}
+
+/// Runs `body` with a libgit2 signature for `who` (now, or at `who.time`), freed afterwards.
+func withSignature<R>(_ who: Signature, _ body: (UnsafeMutablePointer<git_signature>) throws(GitError) -> R) throws(GitError) -> R {
+    if let when = who.time {
+        return try withOwned("git_signature_new", create: { git_signature_new(&$0, who.name, who.email, when, 0) },
+                             free: git_signature_free, body)
+    }
+    return try withOwned("git_signature_now", create: { git_signature_now(&$0, who.name, who.email) },
+                         free: git_signature_free, body)
 }
 
 /// Who made a commit; `time` nil means now.

@@ -17,9 +17,11 @@ extension Repository {
         options.show = againstIndexOnly ? GIT_STATUS_SHOW_WORKDIR_ONLY : GIT_STATUS_SHOW_INDEX_AND_WORKDIR
         options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
             | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
-        var list: OpaquePointer?
-        try check(git_status_list_new(&list, pointer, &options), "git_status_list_new")
-        defer { git_status_list_free(list) }
+        return try withOwned("git_status_list_new", create: { git_status_list_new(&$0, pointer, &options) },
+                             free: git_status_list_free) { list in Self.changes(list) }
+    }
+
+    private static func changes(_ list: OpaquePointer) -> [WorkingTreeChange] {
         var result: [WorkingTreeChange] = []
         for i in 0..<git_status_list_entrycount(list) {
             guard let e = git_status_byindex(list, i)?.pointee else { continue }
@@ -41,16 +43,31 @@ extension Repository {
     }
 
     /// Brings the working tree and index to `tree`, leaving alone any file whose local content differs
-    /// from the index (a local edit is never overwritten; such files are reported back).
-    public func checkout(tree treeID: ObjectID, force: Bool = false) throws(GitError) {
-        var tree: OpaquePointer?
-        var oid = treeID.raw
-        try check(git_object_lookup(&tree, pointer, &oid, GIT_OBJECT_TREE), "git_object_lookup")
-        defer { git_object_free(tree) }
-        var options = gpm_checkout_options_init()
-        options.checkout_strategy = force
-            ? GIT_CHECKOUT_FORCE.rawValue
-            : GIT_CHECKOUT_SAFE.rawValue | GIT_CHECKOUT_ALLOW_CONFLICTS.rawValue
-        try check(git_checkout_tree(pointer, tree, &options), "git_checkout_tree")
+    /// from the index (a local edit is never overwritten; such files are reported back). `progress` is told
+    /// the files done and the total as libgit2 goes. `filters: false` writes blobs as stored, without
+    /// looking up each path's attributes (a `realpath` per file in libgit2 1.5): for callers that know no
+    /// filter applies.
+    public func checkout(tree treeID: ObjectID, force: Bool = false, filters: Bool = true,
+                         progress: ((_ completed: Int, _ total: Int) -> Void)? = nil) throws(GitError) {
+        final class Progress {
+            let report: (Int, Int) -> Void
+            init(_ report: @escaping (Int, Int) -> Void) { self.report = report }
+        }
+        try withTree(treeID) { tree throws(GitError) in
+            var options = gpm_checkout_options_init()
+            options.checkout_strategy = force
+                ? GIT_CHECKOUT_FORCE.rawValue
+                : GIT_CHECKOUT_SAFE.rawValue | GIT_CHECKOUT_ALLOW_CONFLICTS.rawValue
+            options.disable_filters = filters ? 0 : 1
+            let box = progress.map(Progress.init)
+            defer { withExtendedLifetime(box) {} }
+            if let box {
+                options.progress_payload = Unmanaged.passUnretained(box).toOpaque()
+                options.progress_cb = { _, completed, total, payload in
+                    Unmanaged<Progress>.fromOpaque(payload!).takeUnretainedValue().report(completed, total)
+                }
+            }
+            try check(git_checkout_tree(pointer, tree, &options), "git_checkout_tree")
+        }
     }
 }

@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "gpmsync-bench",
         abstract: "Benchmarks at Marmara scale against frictionless-py and the git CLI, measured in the same run.")
 
-    @Argument(help: "What to measure: all, generate, validate, sync, central, daemon, console, outliers, export.")
+    @Argument(help: "What to measure: all, generate, validate, sync, clone, central, daemon, console, outliers, export.")
     var what: String = "all"
 
     @Option(help: "Workspace folder (the generated tree is kept there).")
@@ -43,6 +43,7 @@ struct BenchCommand: ParsableCommand {
         if what == "all" { bench.outliers() }
         if what == "all" || what == "validate" { try bench.validation() }
         if what == "all" || what == "sync" { try bench.sync() }
+        if what == "all" || what == "clone" { try bench.clone() }
         if what == "all" || what == "central" { try bench.central(contributions: municipalities) }
         if what == "all" || what == "daemon" { try bench.daemon() }
         if what == "all" || what == "console" { try bench.console() }

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import GPMSync
 import GPMDaemon
 
@@ -25,6 +28,10 @@ extension GPMSyncCommand {
     /// Before anything else: a daemon asked to stop in its first moments stops cleanly (exit 0). Every
     /// failure, of parsing or of a command, ends in the one error boundary.
     static func main() async {
+        // A peer that closes the connection mid-write (a git server, a browser, a closed pipe) must give
+        // an error, not kill the process: libgit2 and the status server write to sockets without
+        // MSG_NOSIGNAL. The daemon's sync children run this same main, so they ignore it too.
+        signal(SIGPIPE, SIG_IGN)
         if CommandLine.arguments.dropFirst().first == "daemon" { EarlySignals.install() }
         Network.endProcess = { failure in
             emitError(ErrorBoundary.lines(failure, ErrorBoundary.language(CommandLine.arguments), verbose: ErrorBoundary.verbose(CommandLine.arguments)))

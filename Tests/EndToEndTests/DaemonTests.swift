@@ -551,3 +551,24 @@ final class DemoTests: XCTestCase {
         XCTAssertEqual(try TestSupport.run(gpmsyncBinary, ["demo", "--dir", demo]).status, 0)
     }
 }
+
+/// The executable, not the git wrapper, ignores SIGPIPE: a peer closing a socket mid-write gives an error.
+final class ExecutableSignalTests: XCTestCase {
+    /// The signals a process ignores, from /proc (bit n-1 for signal n).
+    func ignoredSignals(_ pid: pid_t) -> UInt64? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigIgn:") }) else { return nil }
+        return UInt64(line.dropFirst("SigIgn:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+    }
+
+    func testTheExecutableIgnoresSIGPIPEItself() throws {
+        let f = try Fixture(users: [("ayse", "municipality", "34-kadikoy")])
+        let a = try f.clone("a", org: "34-kadikoy", user: "ayse")
+        let daemon = try spawn(gpmsyncBinary, ["daemon"], in: a)
+        defer { kill(daemon, SIGKILL); reap(daemon) }
+        // spawn resets every signal to its default, so what /proc shows is what gpmsync set itself.
+        XCTAssertTrue(waitUntil { (try? String(contentsOfFile: a + "/.git/gpmsync/daemon.lock", encoding: .utf8)) == "\(daemon)\n" })
+        let ignored = try XCTUnwrap(ignoredSignals(daemon))
+        XCTAssertNotEqual(ignored & (1 << UInt64(SIGPIPE - 1)), 0, "SigIgn \(String(ignored, radix: 16))")
+    }
+}

@@ -26,7 +26,10 @@ public final class SSHServer {
     private var server: ServerProcess?
 
     /// `users`: name → extra environment assignments for that user's forced command.
-    public init(directory: String, users: [String], environment: [String: String] = [:]) throws {
+    /// `authorizedKeysFile`: another server's key file (gitolite's) instead of the one written here, and
+    /// `sessionEnvironment` what sshd sets for every session (`SetEnv`, e.g. that server's HOME).
+    public init(directory: String, users: [String], environment: [String: String] = [:],
+                authorizedKeysFile: String? = nil, sessionEnvironment: [String: String] = [:]) throws {
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
@@ -46,7 +49,8 @@ public final class SSHServer {
         Port \(port)
         ListenAddress 127.0.0.1
         HostKey \(directory)/host_key
-        AuthorizedKeysFile \(directory)/authorized_keys
+        AuthorizedKeysFile \(authorizedKeysFile ?? directory + "/authorized_keys")
+        \(sessionEnvironment.isEmpty ? "" : "SetEnv " + sessionEnvironment.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))
         StrictModes no
         PasswordAuthentication no
         KbdInteractiveAuthentication no

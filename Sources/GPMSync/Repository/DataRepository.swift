@@ -41,7 +41,8 @@ public final class DataRepository {
 
     public func credentials() -> Credentials {
         Credentials(sshKeyFile: setting("gpmsync.sshKey"), tokenFile: setting("gpmsync.tokenFile"),
-                    username: setting("gpmsync.user"), knownHostsFile: setting("gpmsync.knownHosts"))
+                    username: setting("gpmsync.user"), knownHostsFile: setting("gpmsync.knownHosts"),
+                    caFile: setting("gpmsync.caFile"))
     }
 
     /// `gpmsync.timeout` in seconds (default 60).

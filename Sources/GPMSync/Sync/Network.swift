@@ -5,7 +5,8 @@ import Git
 /// Network steps against `central`, each bounded by a deadline.
 public enum Network {
     /// Fetches central's `main`, this clone's own contribution branch and the review notes.
-    static func fetch(_ repo: DataRepository, timeout: Duration) throws {
+    static func fetch(_ repo: DataRepository, timeout: Duration,
+                      onProgress: (@Sendable (TransferProgress) -> Void)? = nil) throws {
         guard let url = repo.centralURL else {
             throw GPMError(.usage, en: "no remote 'central' is configured", tr: "'central' uzak deposu ayarlanmamış")
         }
@@ -15,7 +16,7 @@ public enum Network {
         let credentials = repo.credentials()
         try withDeadline(timeout, whenAbandoned: { recordAbandoned(repo, $0) }) { deadline in
             try repo.git.fetch(url: url, refspecs: specs,
-                               options: TransferOptions(credentials: credentials, deadline: deadline))
+                               options: TransferOptions(credentials: credentials, deadline: deadline, onProgress: onProgress))
         }
     }
 

@@ -29,11 +29,22 @@ struct InitCommand: ParsableCommand {
     @Option(name: .customLong("known-hosts"), help: "OpenSSH known_hosts file holding central's host key (gpmsync.knownHosts).")
     var knownHosts: String?
 
+    @Option(name: .customLong("ca-file"), help: "PEM certificates of the authority that signed central's https certificate (gpmsync.caFile; default: the system's store).")
+    var caFile: String?
+
+    @Flag(help: "Show progress even when standard error is not a terminal (it is shown on a terminal anyway).")
+    var progress = false
+
     @OptionGroup var options: RepositoryOptions
 
     func run() throws {
+        let line = ProgressLine.make(forced: progress, language: options.language)
+        defer { line?.finish() }
+        var report: (@Sendable (CloneProgress) -> Void)?
+        if let line { report = { line.report($0) } }
         try CloneSetup.create(at: directory, orgUnit: orgUnit, centralURL: central, user: user, sshKeyFile: sshKey,
-                              tokenFile: tokenFile, knownHostsFile: knownHosts)
+                              tokenFile: tokenFile, knownHostsFile: knownHosts, caFile: caFile, progress: report)
+        line?.finish()
         say(options.language, "\(directory): data repository ready for \(orgUnit)", "\(directory): \(orgUnit) belediyesinin veri deposu hazır")
     }
 }
