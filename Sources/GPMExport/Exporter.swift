@@ -100,7 +100,7 @@ public struct Exporter {
 /// The README of a published data package: where its figures come from and how they were protected.
 enum Provenance {
     static func readme(_ c: ExportContext, files: [WrittenFile]) -> String {
-        let date = { (t: Int64) in ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(t))) }
+        let date = { (t: Int64) in Timestamp.iso8601(t) }
         var s = """
         # GPM migration records, as published
 

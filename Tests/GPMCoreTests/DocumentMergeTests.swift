@@ -1,3 +1,5 @@
+import CoreTestSupport
+import Foundation
 import GPMCore
 import XCTest
 
@@ -69,5 +71,16 @@ final class FrontMatterTests: XCTestCase {
     func testAProfileIsYAMLAlone() {
         XCTAssertEqual(PracticeDocument(profile: "name: X\r\n").frontMatter?["name"], PracticeDocument(text: "---\nname: X\n---\n").frontMatter?["name"])
         XCTAssertEqual(FrontMatter.profile("a: 1\nb: 2\n").lines, ["a: 1", "b: 2"])
+    }
+}
+
+final class TimestampTests: XCTestCase {
+    /// The hand-written UTC form equals Foundation's formatter, across years, months and leap days.
+    func testTheSameAsFoundationsFormatter() {
+        let foundation = ISO8601DateFormatter()
+        var rng = SplitMix(state: 1_726)
+        for t in [0, 951_782_400, 1_709_164_800, 1_764_547_199, 4_102_444_800] + (0..<500).map({ _ in Int64.random(in: 0...4_102_444_800, using: &rng) }) {
+            XCTAssertEqual(Timestamp.iso8601(Int64(t)), foundation.string(from: Date(timeIntervalSince1970: TimeInterval(t))), "\(t)")
+        }
     }
 }

@@ -46,7 +46,7 @@ public struct Review {
             let diagnostics = try note?.diagnostics ?? ContributionCheck.validate(session.git, tip: tip, main: main, orgUnit: org)
             let info = try session.git.commit(tip)
             result.append(Pending(
-                org: org, tip: tip.hex, date: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(info.time))),
+                org: org, tip: tip.hex, date: Timestamp.iso8601(info.time),
                 state: note?.state.rawValue ?? "new", files: summary.files, rowsAdded: summary.added, rowsRemoved: summary.removed,
                 rowsChanged: summary.changed, errors: diagnostics.filter(\.isError).count, warnings: diagnostics.filter { !$0.isError }.count,
                 periods: summary.periods))

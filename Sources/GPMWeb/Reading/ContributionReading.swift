@@ -131,7 +131,7 @@ enum ContributionReading {
         return try git.treeEntries(try git.commit(parent).tree, under: folder) != mine
     }
 
-    static func iso(_ time: Int64) -> String { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(time))) }
+    static func iso(_ time: Int64) -> String { Timestamp.iso8601(time) }
 }
 
 /// One cell's values over the periods of its dataset, from the municipality's files in the contribution's
