@@ -207,19 +207,24 @@ public enum CSV {
     }
 
     /// Canonical form: UTF-8, no BOM, LF endings, a final newline, quotes only where a field needs them.
+    /// One field as RFC 4180 writes it: quoted (quotes doubled) when it holds a comma, a quote or a line end.
+    public static func appendField(_ f: String, to out: inout [UInt8]) {
+        if f.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+            out.append(0x22)
+            for b in f.utf8 { if b == 0x22 { out.append(0x22) }; out.append(b) }
+            out.append(0x22)
+        } else {
+            out.append(contentsOf: f.utf8)
+        }
+    }
+
     public static func write(header: [String], rows: [[String]]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(64 * (rows.count + 1))
         func put(_ fields: [String]) {
             for (k, f) in fields.enumerated() {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
-                if f.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-                    out.append(0x22)
-                    for b in f.utf8 { if b == 0x22 { out.append(0x22) }; out.append(b) }
-                    out.append(0x22)
-                } else {
-                    out.append(contentsOf: f.utf8)
-                }
+                appendField(f, to: &out)
             }
             out.append(0x0A)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GPMCore
 import GPMSync
 
 /// A file the export writes as it goes: buffered, written under a temporary name and renamed into place by
@@ -45,15 +46,7 @@ final class OutputFile {
         if buffer.count >= 1 << 20 { try? flush() }
     }
 
-    func appendCSVField(_ f: String) {
-        if f.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-            buffer.append(0x22)
-            for b in f.utf8 { if b == 0x22 { buffer.append(0x22) }; buffer.append(b) }
-            buffer.append(0x22)
-        } else {
-            buffer.append(contentsOf: f.utf8)
-        }
-    }
+    func appendCSVField(_ f: String) { CSV.appendField(f, to: &buffer) }
 
     /// A JSON string literal, every control character escaped.
     func appendJSONString(_ s: String) {
