@@ -34,7 +34,7 @@ struct StaffSite: Sendable {
     func register(on router: Router<StaffContext>) {
         router.add(middleware: SecurityHeaders())
         router.add(middleware: StaffLanguage())
-        router.add(middleware: TokenCheck(token: token))
+        router.add(middleware: tokenCheck(token))
         router.get("/") { request, context in try await overview(request, context) }
         router.get("file") { request, context in try await file(request, context) }
         router.get("practices") { request, context in try await practices(request, context) }
@@ -267,25 +267,13 @@ struct StaffLanguage: RouterMiddleware {
     }
 }
 
-/// Every request but GET and HEAD must carry the daemon's token in its form, or it is refused before any
-/// handler runs; the form's fields are handed on in the context.
-struct TokenCheck: RouterMiddleware {
-    let token: String
-    static let maximumFormBytes = 64 * 1024
+extension StaffContext: FormContext {}
 
-    func handle(_ request: Request, context: StaffContext, next: (Request, StaffContext) async throws -> Response) async throws -> Response {
-        guard request.method != .get, request.method != .head else { return try await next(request, context) }
-        var request = request
-        var context = context
-        let body = try await request.collectBody(upTo: Self.maximumFormBytes)
-        let form = Form.parse(String(buffer: body))
-        guard let given = form["token"], FormToken.matches(token, given) else {
-            context.logger.notice("refused a form without the page's token", metadata: ["path": .string(request.uri.path)])
-            return Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: Words(context.language)(
-                "This form did not come from this computer's gpmsync page, or the daemon was restarted since. Reload the page and try again.",
-                "Bu form bu bilgisayarın gpmsync sayfasından gelmedi ya da daemon o zamandan beri yeniden başlatıldı. Sayfayı yenileyip yeniden deneyin.") + "\n")))
-        }
-        context.form = form
-        return try await next(request, context)
+/// Every request but GET and HEAD must carry the daemon's token in its form (the shared `FormTokenCheck`).
+func tokenCheck(_ token: String) -> FormTokenCheck<StaffContext> {
+    FormTokenCheck(field: "token", expected: { _ in token }) { context in
+        Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: Words(context.language)(
+            "This form did not come from this computer's gpmsync page, or the daemon was restarted since. Reload the page and try again.",
+            "Bu form bu bilgisayarın gpmsync sayfasından gelmedi ya da daemon o zamandan beri yeniden başlatıldı. Sayfayı yenileyip yeniden deneyin.") + "\n")))
     }
 }

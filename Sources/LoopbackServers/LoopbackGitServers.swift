@@ -48,7 +48,11 @@ public final class LoopbackGitServers {
     /// Stops one person's daemon: for them the central repository is now unreachable.
     public func stop(_ user: String) {
         // SIGKILL: a parent may hand down a mask that blocks SIGTERM, and a git daemon has nothing to save.
-        daemons.removeValue(forKey: user)?.stop(signal: SIGKILL)
+        guard let server = daemons.removeValue(forKey: user) else { return }
+        server.stop(signal: SIGKILL)
+        // A restart binds the same port: wait (polling, with a deadline) until nothing answers there.
+        let end = ContinuousClock.now + .seconds(10)
+        while Loopback.isListening(server.port), ContinuousClock.now < end { usleep(10_000) }
     }
 
     public func stopAll() { for user in daemons.keys { stop(user) } }

@@ -25,7 +25,7 @@ public enum Console {
             configuration: .init(sessionCookieParameters: .init(name: "gpmsync_session", path: "/", secure: configuration.secureCookies, sameSite: .strict),
                                  defaultSessionExpiration: sessionLifetime)))
         router.add(middleware: LanguageChoice())
-        router.add(middleware: CSRFCheck())
+        router.add(middleware: csrfCheck())
 
         if let registry {
             router.get("metrics") { _, _ -> Response in

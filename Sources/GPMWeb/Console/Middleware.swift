@@ -32,29 +32,49 @@ struct LanguageChoice: RouterMiddleware {
     }
 }
 
-/// Every request that changes something (any method but GET and HEAD) must carry, in its form, the CSRF
-/// token of the session it comes with; one without a session, a form or the token is refused before any
-/// handler runs. The form's fields are handed on in the context.
-struct CSRFCheck: RouterMiddleware {
-    static let maximumFormBytes = 64 * 1024
+/// A request context that carries a posted form's fields.
+public protocol FormContext: RequestContext {
+    var form: [String: String] { get set }
+}
 
-    func handle(_ request: Request, context: ConsoleContext, next: (Request, ConsoleContext) async throws -> Response) async throws -> Response {
+/// Every request that changes something (any method but GET and HEAD) must carry, in its form field `field`,
+/// the token `expected` gives for its context (the session's CSRF token in the console, the daemon's token on
+/// the staff's page), compared in constant time; one without it is refused before any handler runs. The
+/// form's fields are handed on in the context. One mechanism for both sites.
+public struct FormTokenCheck<Context: FormContext>: RouterMiddleware {
+    public static var maximumFormBytes: Int { 64 * 1024 }
+    let field: String
+    let expected: @Sendable (Context) -> String?
+    let refusal: @Sendable (Context) -> Response
+
+    public init(field: String, expected: @escaping @Sendable (Context) -> String?, refusal: @escaping @Sendable (Context) -> Response) {
+        self.field = field; self.expected = expected; self.refusal = refusal
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method != .get, request.method != .head else { return try await next(request, context) }
         var request = request
         var context = context
         let body = try await request.collectBody(upTo: Self.maximumFormBytes)
         let form = Form.parse(String(buffer: body))
-        guard let expected = context.sessions.session?.csrf, let given = form["csrf"], constantTimeEqual(expected, given) else {
-            context.logger.notice("refused a form without its session's token", metadata: ["path": .string(request.uri.path)])
-            return Pages.plain(.forbidden, Words(context.language)(
-                "This form has expired or did not come from this console. Go back, reload the page and try again.",
-                "Bu formun süresi dolmuş ya da bu konsoldan gelmemiş. Geri dönün, sayfayı yenileyin ve yeniden deneyin."))
+        guard let expected = expected(context), let given = form[field], FormToken.matches(expected, given) else {
+            context.logger.notice("refused a form without its token", metadata: ["path": .string(request.uri.path)])
+            return refusal(context)
         }
         context.form = form
         return try await next(request, context)
     }
+}
 
-    func constantTimeEqual(_ a: String, _ b: String) -> Bool { FormToken.matches(a, b) }
+extension ConsoleContext: FormContext {}
+
+/// The console's check: the CSRF token of the session the request comes with.
+func csrfCheck() -> FormTokenCheck<ConsoleContext> {
+    FormTokenCheck(field: "csrf", expected: { $0.sessions.session?.csrf }) { context in
+        Pages.plain(.forbidden, Words(context.language)(
+            "This form has expired or did not come from this console. Go back, reload the page and try again.",
+            "Bu formun süresi dolmuş ya da bu konsoldan gelmemiş. Geri dönün, sayfayı yenileyin ve yeniden deneyin."))
+    }
 }
 
 /// Only reviewers and admins of access.csv on central `main`, checked on every request (a role taken away
