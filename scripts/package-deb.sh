@@ -81,13 +81,18 @@ sed 's|/usr/local/bin/gpmsync|/usr/bin/gpmsync|; s|cp systemd/gpmsync.service ~/
   systemd/gpmsync.service > "$pkg/usr/lib/systemd/user/gpmsync.service"
 chmod 0644 "$pkg/usr/lib/systemd/user/gpmsync.service"
 
-# Yams (the YAML parser) compiles its own copy of libyaml into the binary; linking Debian's libyaml
-# instead would need a change to Yams. Declared, with the reason, rather than hidden.
+# Yams (the YAML parser) compiles its own copy of libyaml into the binary, and swift-nio-extras its own
+# zlib; linking Debian's instead would need a change to those packages. Declared, with the reasons,
+# rather than hidden.
 install -d "$pkg/usr/share/lintian/overrides"
 cat > "$pkg/usr/share/lintian/overrides/gpmsync" <<EOF
 # Yams, the Swift YAML parser gpmsync uses, builds its own copy of libyaml (its CYaml target) into the
 # static binary; it cannot be pointed at Debian's libyaml without changing Yams.
 gpmsync: embedded-library libyaml [usr/bin/gpmsync]
+# swift-nio-extras (pulled in by Hummingbird, the web server of \`gpmsync serve\` and the staff's page) vendors
+# zlib as its CNIOExtrasZlib target, with hidden symbols, and SwiftPM links it into the static binary; the
+# spreadsheet reader uses Debian's libz.so.1 dynamically, as the Depends line says.
+gpmsync: embedded-library zlib [usr/bin/gpmsync]
 EOF
 chmod 0644 "$pkg/usr/share/lintian/overrides/gpmsync"
 
@@ -105,7 +110,8 @@ License: Apache-2.0
  /usr/share/common-licenses/Apache-2.0.
 Comment: The binary links statically the Swift runtime and Foundation (Apache-2.0 with Runtime Library
  Exception), swift-argument-parser, swift-log, swift-metrics, swift-service-lifecycle, swift-nio,
- hummingbird (Apache-2.0), Yams (MIT), Ink (MIT) and swift-prometheus (Apache-2.0).
+ hummingbird and swift-nio-extras (Apache-2.0) with its copy of zlib (Zlib), Yams (MIT) with its copy of
+ libyaml (MIT), Ink (MIT), ZIPFoundation (MIT) and swift-prometheus (Apache-2.0).
 EOF
 {
   echo "gpmsync ($version) unstable; urgency=medium"
