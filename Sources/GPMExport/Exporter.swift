@@ -74,19 +74,32 @@ public struct Exporter {
             writer = try DHIS2Writer(directory: directory, mapping: try DHIS2Mapping(source: snapshot.source), csv: format == .dhis2CSV)
         }
         var protection: [String: SmallCountProtection.Summary] = [:]
+        let threshold = threshold
         for (layout, periods) in consolidation.files {
             try writer.begin(layout)
-            for (period, files) in periods {
+            // Periods are independent: read, totalled and protected on every core, written in order.
+            var failure: (any Error)?
+            OrderedWork.run(tasks: periods.count, work: { t -> Result<(PeriodTable, SmallCountProtection.Summary), GPMError> in
+                let (period, files) = periods[t]
                 var table = consolidation.table(layout, period: period, files: files)
                 do throws(SmallCountProtection.Unprotectable) {
-                    protection[layout.dataset.name, default: .init()] = protection[layout.dataset.name, default: .init()]
-                        + (try table.protect(threshold: threshold))
+                    let summary = try table.protect(threshold: threshold)
+                    return .success((table, summary))
                 } catch {
-                    throw GPMError(.usage, en: "\(layout.dataset.name) \(period): \(error.cells.count) suppressed cell(s) could not be protected; nothing was published",
-                                   tr: "\(layout.dataset.name) \(period): \(error.cells.count) gizlenen hücre korunamadı; hiçbir şey yayımlanmadı")
+                    return .failure(GPMError(.usage, en: "\(layout.dataset.name) \(period): \(error.cells.count) suppressed cell(s) could not be protected; nothing was published",
+                                             tr: "\(layout.dataset.name) \(period): \(error.cells.count) gizlenen hücre korunamadı; hiçbir şey yayımlanmadı"))
                 }
-                try writer.write(table)
-            }
+            }, emit: { _, result in
+                guard failure == nil else { return }
+                do {
+                    let (table, summary) = try result.get()
+                    protection[layout.dataset.name, default: .init()] = protection[layout.dataset.name, default: .init()] + summary
+                    try writer.write(table)
+                } catch {
+                    failure = error
+                }
+            })
+            if let failure { throw failure }
             try writer.end(layout)
         }
         let context = ExportContext(snapshot: snapshot, threshold: threshold, since: since, protection: protection)

@@ -1,12 +1,22 @@
 import CLibGit2
+import Foundation
 
 /// An open git repository, bare or with a working tree. Owns its `git_repository *`.
 public final class Repository {
     let pointer: OpaquePointer
+    /// libgit2's repository object is not safe to use from two threads at once: code that shares one
+    /// between threads (readers of a tree for parallel work) takes turns through `serialized`.
+    private let turn = NSLock()
 
     private init(pointer: OpaquePointer) { self.pointer = pointer }
 
     deinit { git_repository_free(pointer) }
+
+    /// Runs `body` while no other thread is inside `serialized` on this repository.
+    public func serialized<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        turn.lock(); defer { turn.unlock() }
+        return try body()
+    }
 
     /// Opens the repository at `path` (its working tree, its `.git`, or a bare repository).
     public static func open(_ path: String) throws(GitError) -> Repository {

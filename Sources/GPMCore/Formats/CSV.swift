@@ -208,13 +208,32 @@ public enum CSV {
 
     /// Canonical form: UTF-8, no BOM, LF endings, a final newline, quotes only where a field needs them.
     /// One field as RFC 4180 writes it: quoted (quotes doubled) when it holds a comma, a quote or a line end.
-    public static func appendField(_ f: String, to out: inout [UInt8]) {
-        if f.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+    public static func appendField(_ f: String, to out: inout [UInt8]) { appendField(bytes: f.utf8, to: &out) }
+
+    /// The same, for a field given as its UTF-8 bytes.
+    public static func appendField(bytes f: some Collection<UInt8>, to out: inout [UInt8]) {
+        if f.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
             out.append(0x22)
-            for b in f.utf8 { if b == 0x22 { out.append(0x22) }; out.append(b) }
+            for b in f { if b == 0x22 { out.append(0x22) }; out.append(b) }
             out.append(0x22)
         } else {
-            out.append(contentsOf: f.utf8)
+            out.append(contentsOf: f)
+        }
+    }
+
+    /// A whole number in decimal, as a field (no quoting needed), without a `String` in between.
+    public static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var v = value.magnitude
+        var digits = (UInt64(0), UInt64(0), UInt64(0))   // 24 bytes: room for the 20 digits of any UInt64
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var start = buffer.count
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(truncatingIfNeeded: v % 10) + 0x30
+                v /= 10
+            } while v > 0
+            out.append(contentsOf: buffer[start...])
         }
     }
 

@@ -93,9 +93,12 @@ public struct PeriodTable {
         var key = [Int32](repeating: 0, count: dimensionCount + 1)
         let orgAdditive = (0..<measureCount).map { layout.isAdditive($0, over: TableLayout.orgUnitDimension) }
         let notApplicable = layout.reasons.id("not_applicable"), notCollected = layout.reasons.id("not_collected")
-        for row in 0..<ownRows where !isMetropolitan(Int(rowUnit[row])) {
+        // Per org unit, not per row: a string lookup per row cost more than the sums.
+        let unitProvinceID = unitProvince.map { provinceID[$0]! }
+        let unitIsMetropolitan = unitNames.indices.map(isMetropolitan)
+        for row in 0..<ownRows where !unitIsMetropolitan[Int(rowUnit[row])] {
             let province = unitProvince[Int(rowUnit[row])]
-            key[0] = provinceID[province]!
+            key[0] = unitProvinceID[Int(rowUnit[row])]
             for d in 0..<dimensionCount { key[d + 1] = codes[row * dimensionCount + d] }
             let (total, isNew) = index.id(for: key, next: Int32(rowCount))
             if isNew {
@@ -138,6 +141,8 @@ public struct PeriodTable {
     func addGroups(to protection: inout SmallCountProtection) {
         let n = rowCount, dims = dimensionCount, measures = measureCount
         let unitWidth = bits(unitNames.count)
+        // Taken once: other workers may add codes to the shared lists meanwhile (this table's are below).
+        let codeCounts = layout.dimensionCodes.map(\.count)
         let provinceIDs = Dictionary(uniqueKeysWithValues: Set(unitProvince).sorted().enumerated().map { ($1, Int32($0)) })
         var key = [Int32](repeating: 0, count: dims + 1)
         func emit(_ total: [Int32], _ parts: [[Int32]], additive: (Int) -> Bool) {
@@ -150,11 +155,11 @@ public struct PeriodTable {
         }
         for d in 0..<dims {
             guard let all = layout.allCode[d] else { continue }
-            var index = KeyIndex(widths: [unitWidth] + layout.dimensionCodes.map { bits($0.count + 1) })
+            var index = KeyIndex(widths: [unitWidth] + codeCounts.map { bits($0 + 1) })
             var totals: [Int32] = [], parts: [[Int32]] = []
             for row in 0..<n {
                 key[0] = rowUnit[row]
-                for e in 0..<dims { key[e + 1] = e == d ? Int32(layout.dimensionCodes[e].count) : codes[row * dims + e] }
+                for e in 0..<dims { key[e + 1] = e == d ? Int32(codeCounts[e]) : codes[row * dims + e] }
                 let (g, isNew) = index.id(for: key, next: Int32(totals.count))
                 if isNew { totals.append(-1); parts.append([]) }
                 if codes[row * dims + d] == all { totals[Int(g)] = Int32(row) } else { parts[Int(g)].append(Int32(row)) }
@@ -164,10 +169,12 @@ public struct PeriodTable {
         }
         var index = KeyIndex(widths: [bits(provinceIDs.count)] + layout.dimensionCodes.map { bits($0.count) })
         var totals: [Int32] = [], parts: [[Int32]] = []
+        let unitProvinceID = unitProvince.map { provinceIDs[$0]! }
+        let unitInProvince = unitNames.indices.map { unitIsTotal[$0] || !isMetropolitan($0) }
         for row in 0..<n {
             let unit = Int(rowUnit[row])
-            guard unitIsTotal[unit] || !isMetropolitan(unit) else { continue }
-            key[0] = provinceIDs[unitProvince[unit]]!
+            guard unitInProvince[unit] else { continue }
+            key[0] = unitProvinceID[unit]
             for e in 0..<dims { key[e + 1] = codes[row * dims + e] }
             let (g, isNew) = index.id(for: key, next: Int32(totals.count))
             if isNew { totals.append(-1); parts.append([]) }
@@ -190,15 +197,16 @@ public struct PeriodTable {
     /// Per row: whether it is the `ALL` row of some dimension along which the same org unit has parts.
     public func totalsWithParts() -> [Bool] {
         let dims = dimensionCount
+        let codeCounts = layout.dimensionCodes.map(\.count)
         var result = [Bool](repeating: false, count: rowCount)
         var key = [Int32](repeating: 0, count: dims + 1)
         for d in 0..<dims {
             guard let all = layout.allCode[d] else { continue }
-            var index = KeyIndex(widths: [bits(unitNames.count)] + layout.dimensionCodes.map { bits($0.count + 1) })
+            var index = KeyIndex(widths: [bits(unitNames.count)] + codeCounts.map { bits($0 + 1) })
             var hasParts: [Bool] = []
             func id(_ row: Int) -> Int {
                 key[0] = rowUnit[row]
-                for e in 0..<dims { key[e + 1] = e == d ? Int32(layout.dimensionCodes[e].count) : codes[row * dims + e] }
+                for e in 0..<dims { key[e + 1] = e == d ? Int32(codeCounts[e]) : codes[row * dims + e] }
                 let (g, isNew) = index.id(for: key, next: Int32(hasParts.count))
                 if isNew { hasParts.append(false) }
                 return Int(g)
@@ -226,10 +234,10 @@ public struct PeriodTable {
         case .primary, .secondary: return "suppressed"
         case .missing:
             let r = reasons[row * measureCount + m]
-            return r >= 0 ? layout.reasons.names[Int(r)] : "not_collected"
+            return r >= 0 ? layout.reasons.name(r) : "not_collected"
         }
     }
-    public func source(row: Int) -> String? { sources[row] >= 0 ? layout.sources.names[Int(sources[row])] : nil }
+    public func source(row: Int) -> String? { sources[row] >= 0 ? layout.sources.name(sources[row]) : nil }
     public func comment(row: Int) -> String? { comments[row] >= 0 ? commentTexts[Int(comments[row])] : nil }
 }
 
@@ -253,12 +261,13 @@ func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
     return overflow ? Int64.max : s
 }
 
-/// Ids for keys of a few small integers: packed into one 64-bit word when they fit (no allocation per
-/// lookup), else as arrays.
+/// Ids for keys of a few small integers: packed into one 64-bit word when they fit, and then found in an
+/// open-addressing table of words (no allocation and no `Hasher` per lookup: grouping a Marmara-scale
+/// export looks up tens of millions of keys); else as arrays.
 struct KeyIndex {
     let widths: [Int]
     let packs: Bool
-    private var packed: [UInt64: Int32] = [:]
+    private var words = PackedWordTable()
     private var arrays: [[Int32]: Int32] = [:]
 
     init(widths: [Int]) {
@@ -271,12 +280,44 @@ struct KeyIndex {
         if packs {
             var word: UInt64 = 0
             for (k, w) in zip(key, widths) { word = word << UInt64(w) | UInt64(UInt32(bitPattern: k)) }
-            if let known = packed[word] { return (known, false) }
-            packed[word] = next
-            return (next, true)
+            return words.id(for: word, next: next)
         }
         if let known = arrays[key] { return (known, false) }
         arrays[key] = next
         return (next, true)
+    }
+}
+
+/// A map from 64-bit words to non-negative ids, by linear probing in a power-of-two table kept at most
+/// half full; a slot is empty while its id is −1. (Written here because neither the standard library nor
+/// swift-collections has an integer-keyed table without per-lookup hashing through `Hasher`.)
+struct PackedWordTable {
+    private var keys = [UInt64](repeating: 0, count: 64)
+    private var ids = [Int32](repeating: -1, count: 64)
+    private var count = 0
+
+    mutating func id(for word: UInt64, next: Int32) -> (Int32, isNew: Bool) {
+        let mask = keys.count - 1
+        // Fibonacci hashing: the high bits of the product mix every bit of the word.
+        var slot = Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        while true {
+            let id = ids[slot]
+            if id < 0 { break }
+            if keys[slot] == word { return (id, false) }
+            slot = (slot + 1) & mask
+        }
+        keys[slot] = word
+        ids[slot] = next
+        count += 1
+        if count * 2 > keys.count { grow() }
+        return (next, true)
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldIDs = ids
+        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
+        ids = [Int32](repeating: -1, count: oldKeys.count * 2)
+        count = 0
+        for (word, id) in zip(oldKeys, oldIDs) where id >= 0 { _ = self.id(for: word, next: id) }
     }
 }

@@ -1,16 +1,22 @@
+import Foundation
 import GPMCore
 
 /// The codes of one column, as small integers: the column's code list first (looked up on the bytes of
-/// the file, no string per cell), then any code the list lacks, in the order met.
-final class Codes {
+/// the file, no string per cell), then any code the list lacks, in the order met. Shared by the workers
+/// that read one dataset's periods: a code the list lacks is added under a lock.
+final class Codes: @unchecked Sendable { // @unchecked: `known` and `extra` are only touched holding `lock`.
     private let table: CodeTable?
-    private(set) var names: [String]
+    private let lock = NSLock()
+    private var known: [String]
     private var extra: [String: Int32] = [:]
 
     init(table: CodeTable?) {
         self.table = table
-        names = table?.codes ?? []
+        known = table?.codes ?? []
     }
+
+    /// Every code, by id (a copy: codes met later are not in it).
+    var names: [String] { lock.withLock { known } }
 
     func id(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         if let id = table?.id(bytes) { return Int32(id) }
@@ -19,19 +25,24 @@ final class Codes {
 
     func id(_ code: String) -> Int32 {
         if let id = table?.id(code) { return Int32(id) }
-        if let id = extra[code] { return id }
-        names.append(code)
-        extra[code] = Int32(names.count - 1)
-        return Int32(names.count - 1)
+        return lock.withLock {
+            if let id = extra[code] { return id }
+            known.append(code)
+            extra[code] = Int32(known.count - 1)
+            return Int32(known.count - 1)
+        }
     }
 
     /// The id of a code when it is known, without adding it.
     func existing(_ code: String) -> Int32? {
         if let id = table?.id(code) { return Int32(id) }
-        return extra[code]
+        return lock.withLock { extra[code] }
     }
 
-    var count: Int { names.count }
+    /// The code of an id.
+    func name(_ id: Int32) -> String { lock.withLock { known[Int(id)] } }
+
+    var count: Int { lock.withLock { known.count } }
 }
 
 /// The org units a table can name: their province, and whether they are part of the province's total.
@@ -102,5 +113,5 @@ public final class TableLayout {
     /// Whether measure `m` adds up over dimension `name` (a dimension, or `org_unit`).
     public func isAdditive(_ m: Int, over name: String) -> Bool { !measures[m].nonAdditiveOver.contains(name) }
 
-    func code(_ dimension: Int, _ id: Int32) -> String { dimensionCodes[dimension].names[Int(id)] }
+    func code(_ dimension: Int, _ id: Int32) -> String { dimensionCodes[dimension].name(id) }
 }

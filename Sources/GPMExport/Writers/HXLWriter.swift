@@ -58,52 +58,80 @@ final class HXLWriter: TableWriter {
         let layout = table.layout
         let measures = layout.measures.count
         let dims = layout.dimensions.count
+        let codeNames = layout.dimensionCodes.map(\.names)
         // Output rows: one per org unit and codes of the row dimensions, in the order first met.
-        var index = KeyIndex(widths: [bits(table.unitNames.count)] + layout.dimensionCodes.map { bits($0.count) })
+        var index = KeyIndex(widths: [bits(table.unitNames.count)] + codeNames.map { bits($0.count) })
         var firstRow: [Int32] = []
-        var cellsOf: [[Int32]] = []   // per output row, per spread code: the table row (−1 none)
+        var cellsOf: [Int32] = []   // per output row and spread code: the table row (−1 none)
+        let slots = spreadCodes.count
         var key = [Int32](repeating: 0, count: dims + 1)
-        let spreadSlot = Dictionary(uniqueKeysWithValues: spreadCodes.enumerated().map { ($1, $0) })
+        var slotOfCode = [Int](repeating: -1, count: spread.map { codeNames[$0].count } ?? 0)
+        for (slot, code) in spreadCodes.enumerated() where code >= 0 && Int(code) < slotOfCode.count { slotOfCode[Int(code)] = slot }
         for row in 0..<table.rowCount {
             key[0] = table.rowUnit[row]
             for d in 0..<dims { key[d + 1] = d == spread ? 0 : table.codes[row * dims + d] }
             let (out, isNew) = index.id(for: key, next: Int32(firstRow.count))
-            if isNew { firstRow.append(Int32(row)); cellsOf.append([Int32](repeating: -1, count: spreadCodes.count)) }
-            let slot: Int?
-            if let spread { slot = spreadSlot[table.codes[row * dims + spread]] } else { slot = 0 }
-            if let slot { cellsOf[Int(out)][slot] = Int32(row) }
+            if isNew { firstRow.append(Int32(row)); cellsOf.append(contentsOf: repeatElement(-1, count: slots)) }
+            let slot = spread.map { slotOfCode[Int(table.codes[row * dims + $0])] } ?? 0
+            if slot >= 0 { cellsOf[Int(out) * slots + slot] = Int32(row) }
         }
-        // HXL reads a month as `2025-03` and a quarter as `2025Q1`, the layout's own spellings (libhxl
-        // takes DHIS2's `202503` for a day count).
-        let date = table.period
-        var fields: [String] = []
-        for (out, first) in firstRow.enumerated() {
-            let row = Int(first)
-            let unit = table.unit(ofRow: row)
-            fields.removeAll(keepingCapacity: true)
-            fields.append(date)
-            fields.append(table.unitProvince[unit])
-            fields.append(table.unitNames[unit])
-            for d in rowDimensions { fields.append(table.code(row: row, dimension: d)) }
-            var missing: [String] = []
-            var source: String?
-            for m in 0..<measures {
-                for (slot, code) in spreadCodes.enumerated() {
-                    let r = Int(cellsOf[out][slot])
-                    guard r >= 0 else { fields.append(""); continue }
-                    source = source ?? table.source(row: r)
-                    if let v = table.value(row: r, measure: m) {
-                        fields.append(String(v))
-                    } else {
-                        fields.append("")
-                        let column = layout.measures[m].name + (spread.map { "_" + HXLMapping.tagWord(layout.dimensionCodes[$0].names[Int(code)]) } ?? "")
-                        missing.append(column + "=" + (table.missingReason(row: r, measure: m) ?? ""))
+        // Every text of a row, as CSV field bytes once per table rather than once per cell. HXL reads a
+        // month as `2025-03` and a quarter as `2025Q1`, the layout's own spellings (libhxl takes DHIS2's
+        // `202503` for a day count).
+        func field(_ text: String) -> [UInt8] { var out: [UInt8] = []; CSV.appendField(text, to: &out); return out }
+        let date = field(table.period)
+        let unitFields = table.unitNames.indices.map { field(table.unitProvince[$0]) + [UInt8(ascii: ",")] + field(table.unitNames[$0]) }
+        let codeFields = codeNames.map { $0.map(field) }
+        let sourceFields = layout.sources.names.map(field)
+        // `count_f=` per measure and spread code, then the reason: the text of the `missing` cell.
+        let columns: [[UInt8]] = (0..<measures).flatMap { m in
+            spreadCodes.map { code in
+                Array((layout.measures[m].name + (spread.map { "_" + HXLMapping.tagWord(codeNames[$0][Int(code)]) } ?? "") + "=").utf8)
+            }
+        }
+        let reasonNames = layout.reasons.names.map { Array($0.utf8) }
+        let suppressed = Array("suppressed".utf8), notCollected = Array("not_collected".utf8)
+        var missing: [UInt8] = []
+        file.appendRows(firstRow.count) { buffer in
+            for (out, first) in firstRow.enumerated() {
+                let row = Int(first)
+                buffer.append(contentsOf: date)
+                buffer.append(UInt8(ascii: ","))
+                buffer.append(contentsOf: unitFields[table.unit(ofRow: row)])
+                for d in rowDimensions {
+                    buffer.append(UInt8(ascii: ","))
+                    buffer.append(contentsOf: codeFields[d][Int(table.codes[row * dims + d])])
+                }
+                missing.removeAll(keepingCapacity: true)
+                var source: Int32 = -1
+                for m in 0..<measures {
+                    for slot in 0..<slots {
+                        buffer.append(UInt8(ascii: ","))
+                        let r = Int(cellsOf[out * slots + slot])
+                        guard r >= 0 else { continue }
+                        if source < 0 { source = table.sources[r] }
+                        let cell = r * measures + m
+                        let state = table.cellState(row: r, measure: m)
+                        if state == .published {
+                            CSV.appendInteger(table.values[cell], to: &buffer)
+                            continue
+                        }
+                        if !missing.isEmpty { missing.append(UInt8(ascii: ";")) }
+                        missing.append(contentsOf: columns[m * slots + slot])
+                        if state.isSuppressed {
+                            missing.append(contentsOf: suppressed)
+                        } else {
+                            let reason = table.reasons[cell]
+                            missing.append(contentsOf: reason >= 0 ? reasonNames[Int(reason)] : notCollected)
+                        }
                     }
                 }
+                buffer.append(UInt8(ascii: ","))
+                if source >= 0 { buffer.append(contentsOf: sourceFields[Int(source)]) }
+                buffer.append(UInt8(ascii: ","))
+                CSV.appendField(bytes: missing, to: &buffer)
+                buffer.append(0x0A)
             }
-            fields.append(source ?? "")
-            fields.append(missing.joined(separator: ";"))
-            file.appendRow(fields)
         }
     }
 

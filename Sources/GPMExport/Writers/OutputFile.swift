@@ -48,6 +48,14 @@ final class OutputFile {
 
     func appendCSVField(_ f: String) { CSV.appendField(f, to: &buffer) }
 
+    /// `count` rows that `body` writes straight into the buffer, each ending in a line feed (no `String`
+    /// per field: an export writes millions of them).
+    func appendRows(_ count: Int, _ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
+        rows += count
+        if buffer.count >= 1 << 20 { try? flush() }
+    }
+
     /// A JSON string literal, every control character escaped.
     func appendJSONString(_ s: String) {
         buffer.append(0x22)

@@ -3,8 +3,10 @@ import GPMCore
 import Git
 
 /// The files of one commit's tree, for validating what is (or would be) committed rather than the disk.
-public final class TreeSource: FileSource, @unchecked Sendable {
-    // A Repository is not thread-safe; a TreeSource is used on one thread at a time.
+public final class TreeSource: FileSource, @unchecked Sendable { // @unchecked: every read is `serialized`.
+    // A Repository is not thread-safe: reads take turns on it (`Repository.serialized`, shared by every
+    // source of the same repository), so workers (an export's periods, a validation's series) can share
+    // sources; libgit2's part of a read is small beside theirs.
     let repository: Repository
     /// The commit's tree, read path by path; or the entries of a tree that exists only in memory.
     let tree: ObjectID?
@@ -23,7 +25,9 @@ public final class TreeSource: FileSource, @unchecked Sendable {
     }
 
     /// Every entry; read from the tree on first use only (a whole tree at Marmara scale is thousands).
-    var entries: [String: TreeEntry] {
+    var entries: [String: TreeEntry] { repository.serialized { loadedEntries() } }
+
+    private func loadedEntries() -> [String: TreeEntry] {
         if let loaded { return loaded }
         let all = (try? repository.treeEntries(tree!)) ?? [:]
         loaded = all
@@ -36,19 +40,25 @@ public final class TreeSource: FileSource, @unchecked Sendable {
     }
 
     public func files() -> [FileEntry] {
-        entries.map { path, e in
-            FileEntry(path: path, size: e.isSymlink ? 0 : blobSize(e.id), isSymlink: e.isSymlink)
+        repository.serialized {
+            loadedEntries().map { path, e in
+                FileEntry(path: path, size: e.isSymlink ? 0 : blobSize(e.id), isSymlink: e.isSymlink)
+            }
         }.sorted { $0.path < $1.path }
     }
 
     public func entry(at path: String) -> FileEntry? {
-        guard let e = lookup(path) else { return nil }
-        return FileEntry(path: path, size: e.isSymlink ? 0 : blobSize(e.id), isSymlink: e.isSymlink)
+        repository.serialized {
+            guard let e = lookup(path) else { return nil }
+            return FileEntry(path: path, size: e.isSymlink ? 0 : blobSize(e.id), isSymlink: e.isSymlink)
+        }
     }
 
     public func bytes(at path: String) -> [UInt8]? {
-        guard let e = lookup(path), !e.isSymlink else { return nil }
-        return try? repository.readBlob(e.id)
+        repository.serialized {
+            guard let e = lookup(path), !e.isSymlink else { return nil }
+            return try? repository.readBlob(e.id)
+        }
     }
 
     private func blobSize(_ id: ObjectID) -> Int { (try? repository.blobSize(id)) ?? 0 }
