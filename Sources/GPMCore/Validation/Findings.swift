@@ -94,27 +94,56 @@ public final class ReportWriter {
 
     /// A JSON string: quotes, backslashes, control characters and whatever else a terminal acts on
     /// (`TerminalText.isControl`: DEL, C1, bidirectional controls) escaped, everything else as UTF-8.
-    private func appendString(_ s: String) {
-        buffer.append(0x22)
-        defer { buffer.append(0x22) }
+    private func appendString(_ s: String) { Self.appendJSONString(s, to: &buffer) }
+
+    /// The same into any buffer: runs of characters that need nothing are copied at once (one access to
+    /// the buffer per string, not per byte: a tree with many findings writes tens of megabytes).
+    static func appendJSONString(_ s: String, to out: inout [UInt8]) {
+        out.append(0x22)
         var s = s
-        let plain = s.withUTF8 { u in !u.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x7F } }
-        guard !plain else {
-            buffer.append(contentsOf: s.utf8)
-            return
-        }
-        let hex = Array("0123456789abcdef".utf8)
-        for scalar in s.unicodeScalars {
-            switch scalar.value {
-            case 0x22: buffer += [0x5C, 0x22]
-            case 0x5C: buffer += [0x5C, 0x5C]
-            case 0x0A: buffer += [0x5C, 0x6E]
-            case 0x0D: buffer += [0x5C, 0x72]
-            case 0x09: buffer += [0x5C, 0x74]
-            case let v where TerminalText.isControl(v):
-                buffer += [0x5C, 0x75] + [12, 8, 4, 0].map { hex[Int((v >> $0) & 0xF)] }
-            default: buffer += Array(String(scalar).utf8)
+        s.withUTF8 { u in
+            var i = 0, run = 0
+            func flush() { if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: u[run..<i])) } }
+            while i < u.count {
+                let b = u[i]
+                if b >= 0x20 && b < 0x7F && b != 0x22 && b != 0x5C { i += 1; continue }
+                if b < 0x80 {
+                    flush()
+                    switch b {
+                    case 0x22: out += [0x5C, 0x22]
+                    case 0x5C: out += [0x5C, 0x5C]
+                    case 0x0A: out += [0x5C, 0x6E]
+                    case 0x0D: out += [0x5C, 0x72]
+                    case 0x09: out += [0x5C, 0x74]
+                    default: appendEscaped(UInt32(b), to: &out)
+                    }
+                    i += 1
+                    run = i
+                    continue
+                }
+                // A multi-byte character (the string is valid UTF-8): decoded only to ask whether a
+                // terminal would act on it, copied with its run otherwise.
+                let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+                var value = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                for k in 1..<length where i + k < u.count { value = value << 6 | UInt32(u[i + k] & 0x3F) }
+                if TerminalText.isControl(value) {
+                    flush()
+                    appendEscaped(value, to: &out)
+                    i += length
+                    run = i
+                } else {
+                    i += length
+                }
             }
+            i = min(i, u.count)
+            flush()
         }
+        out.append(0x22)
+    }
+
+    /// `\uXXXX` for a character below U+10000 (every character `TerminalText.isControl` names).
+    private static func appendEscaped(_ v: UInt32, to out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out += [0x5C, 0x75] + [12, 8, 4, 0].map { hex[Int((v >> $0) & 0xF)] }
     }
 }
