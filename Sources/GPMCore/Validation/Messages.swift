@@ -92,9 +92,6 @@ enum Messages {
         Message(en: "\(f) = \(v) is a small cell (1–4); it will be suppressed in publications",
                 tr: "\(f) = \(v) küçük hücre (1–4); yayınlarda gizlenecek")
     }
-    static func outlier(_ f: String, _ v: Int, _ why: String, _ whyTR: String) -> Message {
-        Message(en: "\(f) = \(v) is unusual: \(why)", tr: "\(f) = \(v) olağan dışı: \(whyTR)")
-    }
     static func moreLikeThis(_ n: Int) -> Message {
         Message(en: "\(n) more like this (--all lists each one)", tr: "buna benzer \(n) bulgu daha (--all hepsini listeler)")
     }

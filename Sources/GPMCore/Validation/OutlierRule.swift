@@ -118,29 +118,32 @@ extension OutlierRule.Comparison {
     /// "count = 1020 is unusual: 10.1 times the median of its 12 earlier periods, 101 (they ranged from 95 to
     /// 110)", in both languages.
     func message(field: String) -> Message {
+        // Each language's sentence built in one string: a tree with many findings formats tens of thousands.
         let v = Double(value)
-        let b = Self.number(median), lo = Self.number(lowest), hi = Self.number(highest)
-        let bTR = Self.decimalComma(b)
-        let what: String, whatTR: String, range: String, rangeTR: String
+        let b = Self.number(median), bTR = Self.decimalComma(b)
+        var en = "\(field) = \(value) is unusual: ", tr = "\(field) = \(value) olağan dışı: "
+        en.reserveCapacity(160); tr.reserveCapacity(160)
+        let ratio: String?, more = v > median
+        if v == 0 || median == 0 { ratio = nil } else { ratio = oneDecimal(more ? v / median : median / v) }
+        if let ratio { en += ratio; en += more ? " times " : " times less than " } else { en += "compared with " }
         if periods == 1 {
-            (what, whatTR, range, rangeTR) = ("the value of its one earlier period, \(b)", "önceki tek dönemdeki \(bTR) değer", "", "")
+            en += "the value of its one earlier period, "; en += b
+            tr += "önceki tek dönemdeki "; tr += bTR; tr += " değer"
         } else {
-            what = "the median of its \(periods) earlier periods, \(b)"
-            whatTR = "önceki \(periods) dönemin ortancası olan \(bTR) değer"
-            range = " (they ranged from \(lo) to \(hi))"
-            rangeTR = " (bu dönemlerde \(lo) ile \(hi) arasındaydı)"
+            en += "the median of its \(periods) earlier periods, "; en += b
+            tr += "önceki \(periods) dönemin ortancası olan "; tr += bTR; tr += " değer"
         }
-        let why: String, whyTR: String
-        if v == 0 || median == 0 {
-            (why, whyTR) = ("compared with \(what)\(range)", "\(whatTR)iyle karşılaştırıldı\(rangeTR)")
-        } else if v > median {
-            let r = oneDecimal(v / median)
-            (why, whyTR) = ("\(r) times \(what)\(range)", "\(whatTR)inin \(Self.decimalComma(r)) katı\(rangeTR)")
+        if let ratio {
+            tr += more ? "inin " : "inden "; tr += Self.decimalComma(ratio); tr += more ? " katı" : " kat az"
         } else {
-            let r = oneDecimal(median / v)
-            (why, whyTR) = ("\(r) times less than \(what)\(range)", "\(whatTR)inden \(Self.decimalComma(r)) kat az\(rangeTR)")
+            tr += "iyle karşılaştırıldı"
         }
-        return Messages.outlier(field, value, why, whyTR)
+        if periods != 1 {
+            let lo = Self.number(lowest), hi = Self.number(highest)
+            en += " (they ranged from "; en += lo; en += " to "; en += hi; en += ")"
+            tr += " (bu dönemlerde "; tr += lo; tr += " ile "; tr += hi; tr += " arasındaydı)"
+        }
+        return Message(en: en, tr: tr)
     }
 
     /// `10.5` as Turkish writes it, `10,5` (without Foundation's string search, which cost more than the

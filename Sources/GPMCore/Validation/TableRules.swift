@@ -234,7 +234,10 @@ struct TableRules {
         lastCode.initialize(repeating: (0, 0, -1))
         defer { measureValues.deallocate(); codeIds.deallocate(); lastCode.deallocate() }
         let cellChecks = plan.cellChecks
-        let fkColumns = plan.foreignKeys.map(\.column), fkTables = plan.foreignKeys.map(\.codes)
+        let fkColumns = plan.foreignKeys.map(\.column), fkTables = plan.foreignKeys.map(\.codes), fkCount = fkColumns.count
+        // The plan's arrays as locals: read in the row loop, where a property read costs a retain.
+        let keyColumns = plan.keyColumns, keyShifts = plan.keyShifts, packs = plan.packed
+        guard let base = b.baseAddress else { return }
 
         for r in 1..<cells.rowCount {
             let range = cells.cellRange(r)
@@ -310,34 +313,36 @@ struct TableRules {
                     }
                 }
             }
-            for j in fkColumns.indices where fkColumns[j] < cellCount {
+            // Whether some non-empty cell names no code of its list (reported below).
+            var fkValid = true
+            for j in 0..<fkCount where fkColumns[j] < cellCount {
                 let c = first + fkColumns[j]
                 let s = Int(starts[c]), e = Int(ends[c])
                 let (ls, le, lid) = lastCode[j]
-                if e - s == le - ls, (0..<(e - s)).allSatisfy({ b[s + $0] == b[ls + $0] }) {
+                if e - s == le - ls, e == s || memcmp(base + s, base + ls, e - s) == 0 {
                     codeIds[fkColumns[j]] = lid
                 } else {
                     let id = s == e ? -1 : fkTables[j].id(cell(c)) ?? -1
                     codeIds[fkColumns[j]] = id
                     lastCode[j] = (s, e, id)
                 }
+                if codeIds[fkColumns[j]] < 0 && e > s { fkValid = false }
             }
             // The key: packed from code ids when every key cell is a known code, else as text.
-            var keyComplete = true, packedKey: UInt64? = plan.packed ? 0 : nil
-            for (d, k) in plan.keyColumns.enumerated() {
+            var keyComplete = true, keyPacks = packs, packedKey: UInt64 = 0
+            for d in 0..<keyColumns.count {
+                let k = keyColumns[d]
                 if k >= cellCount || ends[first + k] == starts[first + k] { keyComplete = false; break }
-                if packedKey != nil {
+                if keyPacks {
                     let id = codeIds[k]
-                    if id < 0 { packedKey = nil } else { packedKey! |= UInt64(id + 1) << plan.keyShifts[d] }
+                    if id < 0 { keyPacks = false } else { packedKey |= UInt64(id + 1) << keyShifts[d] }
                 }
             }
             if keyComplete {
-                if let key = packedKey {
+                if keyPacks {
+                    let key = packedKey
                     // One map for both uses: a key's first row, as its typed row's index or, for a row that
                     // fails a check, as minus its line.
-                    let fkValid = !fkColumns.indices.contains { j in
-                        fkColumns[j] < cellCount && codeIds[fkColumns[j]] < 0 && ends[first + fkColumns[j]] > starts[first + fkColumns[j]]
-                    }
                     let entry = rowValid && fkValid ? Int32(rows.count) : -Int32(line)
                     if let existing = rows.index.insertIfAbsent(key, entry) {
                         let firstLine = existing >= 0 ? Int(rows.lines[Int(existing)]) : Int(-existing)
@@ -354,7 +359,7 @@ struct TableRules {
                     }
                 }
             }
-            for j in fkColumns.indices where fkColumns[j] < cellCount && codeIds[fkColumns[j]] < 0 {
+            for j in 0..<(fkValid ? 0 : fkCount) where fkColumns[j] < cellCount && codeIds[fkColumns[j]] < 0 {
                 let column = fkColumns[j]
                 if ends[first + column] > starts[first + column] {
                     out.append(Diagnostic(path: path, line: line, field: columns[column].field.name, rule: "foreign-key",
@@ -364,7 +369,7 @@ struct TableRules {
             }
             if rowValid {
                 let key: UInt64
-                if let packedKey { key = packedKey } else {
+                if keyPacks { key = packedKey } else {
                     let values = plan.keyColumns.map { text(first + $0) }
                     key = interner.number(values)
                     rows.keyValues.append(values)
