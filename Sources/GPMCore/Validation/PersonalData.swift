@@ -76,14 +76,14 @@ public enum PersonalData {
     }
 
     private static func digitsAndAt(_ u: UnsafeBufferPointer<UInt8>) -> (Int, Bool) {
-        // One table load and add per byte, no branches: a digit counts 1, an `@` 1 << 32.
-        var sum: UInt64 = 0
-        for b in u { sum &+= digitOrAt[Int(b)] }
-        return (Int(sum & 0xFFFF_FFFF), sum >> 32 != 0)
-    }
-
-    private static let digitOrAt: [UInt64] = (0..<256).map { b in
-        b >= 0x30 && b <= 0x39 ? 1 : b == 0x40 ? 1 << 32 : 0
+        // Arithmetic only, no table and no branch per byte, so the compiler can work on 16 or 32 bytes at
+        // once: this runs on every row of every table.
+        var digits = 0, ats = 0
+        for b in u {
+            digits &+= (b &- 0x30) < 10 ? 1 : 0
+            ats &+= b == 0x40 ? 1 : 0
+        }
+        return (digits, ats != 0)
     }
 
     /// The checksum of the SPEC: d1≠0; d10 = (7·(d1+d3+d5+d7+d9) − (d2+d4+d6+d8)) mod 10; d11 = (d1+…+d10) mod 10.
