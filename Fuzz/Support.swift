@@ -38,6 +38,14 @@ func validate(_ files: [String: [UInt8]], package: DataPackage? = nil) -> [Diagn
         .validate(paths: files.keys.sorted())
     for d in diagnostics { _ = d.formatted(.en); _ = d.formatted(.tr) }
     _ = try? JSONEncoder().encode(ValidationReport(diagnostics))
+    // The streamed report (`validate --format json`) is always one JSON document with every finding.
+    final class Collected { var bytes: [UInt8] = [] }
+    let collected = Collected()
+    let writer = ReportWriter(format: .json) { collected.bytes += $0 }
+    writer.add(diagnostics)
+    writer.finish()
+    let parsed = (try? JSONSerialization.jsonObject(with: Data(collected.bytes))) as? [String: Any]
+    precondition((parsed?["diagnostics"] as? [Any])?.count == diagnostics.count, "the streamed findings are not the JSON of every finding")
     return diagnostics
 }
 
