@@ -66,12 +66,18 @@ public struct Exporter {
 
     public func run(_ snapshot: MainSnapshot) throws -> Report {
         let consolidation = try Consolidation(source: snapshot.source, since: since)
+        // Everything is written in a staging folder inside `directory` (the same file system) and moved into
+        // place only once every file is complete: an export that fails half-way (a full disk, a period that
+        // cannot be protected) publishes nothing, not one dataset's new file beside another's old one.
+        let staging = directory + "/.gpmsync-export-\(getpid())"
+        try? FileManager.default.removeItem(atPath: staging)
+        defer { try? FileManager.default.removeItem(atPath: staging) }
         let writer: TableWriter
         switch format {
-        case .hxl: writer = HXLWriter(directory: directory, mapping: try HXLMapping(source: snapshot.source))
-        case .datapackage: writer = DataPackageWriter(directory: directory)
+        case .hxl: writer = HXLWriter(directory: staging, mapping: try HXLMapping(source: snapshot.source))
+        case .datapackage: writer = DataPackageWriter(directory: staging)
         case .dhis2, .dhis2CSV:
-            writer = try DHIS2Writer(directory: directory, mapping: try DHIS2Mapping(source: snapshot.source), csv: format == .dhis2CSV)
+            writer = try DHIS2Writer(directory: staging, mapping: try DHIS2Mapping(source: snapshot.source), csv: format == .dhis2CSV)
         }
         var protection: [String: SmallCountProtection.Summary] = [:]
         let threshold = threshold
@@ -79,18 +85,22 @@ public struct Exporter {
             try writer.begin(layout)
             // Periods are independent: read, totalled and protected on every core, written in order.
             var failure: (any Error)?
-            OrderedWork.run(tasks: periods.count, work: { t -> Result<(PeriodTable, SmallCountProtection.Summary), GPMError> in
+            // Set once a period cannot be protected: nothing is published, so the periods after it are skipped.
+            let stop = StopFlag()
+            OrderedWork.run(tasks: periods.count, work: { t -> Result<(PeriodTable, SmallCountProtection.Summary), GPMError>? in
+                guard !stop.isSet else { return nil }
                 let (period, files) = periods[t]
                 var table = consolidation.table(layout, period: period, files: files)
                 do throws(SmallCountProtection.Unprotectable) {
                     let summary = try table.protect(threshold: threshold)
                     return .success((table, summary))
                 } catch {
+                    stop.set()
                     return .failure(GPMError(.usage, en: "\(layout.dataset.name) \(period): \(error.cells.count) suppressed cell(s) could not be protected; nothing was published",
                                              tr: "\(layout.dataset.name) \(period): \(error.cells.count) gizlenen hücre korunamadı; hiçbir şey yayımlanmadı"))
                 }
             }, emit: { _, result in
-                guard failure == nil else { return }
+                guard failure == nil, let result else { return }
                 do {
                     let (table, summary) = try result.get()
                     protection[layout.dataset.name, default: .init()] = protection[layout.dataset.name, default: .init()] + summary
@@ -103,10 +113,38 @@ public struct Exporter {
             try writer.end(layout)
         }
         let context = ExportContext(snapshot: snapshot, threshold: threshold, since: since, protection: protection)
-        let files = try writer.finish(context)
+        let files = try writer.finish(context).map { file in
+            var file = file
+            file.path = directory + file.path.dropFirst(staging.count)
+            return file
+        }
+        try Self.putInPlace(from: staging, to: directory)
         return Report(format: format.rawValue, commit: snapshot.commit, threshold: threshold, files: files,
                       cells: protection.mapValues(\.cells), primary: protection.mapValues(\.primary),
                       secondary: protection.mapValues(\.secondary))
+    }
+}
+
+extension Exporter {
+    /// Moves every staged file to the same place under `directory`, one rename each.
+    static func putInPlace(from staging: String, to directory: String) throws {
+        var staged: [String] = []
+        if let walk = FileManager.default.enumerator(atPath: staging) {
+            while let relative = walk.nextObject() as? String {
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: staging + "/" + relative, isDirectory: &isFolder), !isFolder.boolValue {
+                    staged.append(relative)
+                }
+            }
+        }
+        for relative in staged.sorted() {
+            let target = directory + "/" + relative
+            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            guard rename(staging + "/" + relative, target) == 0 else {
+                throw GPMError(.usage, en: "cannot write \(target): \(String(cString: strerror(errno)))",
+                               tr: "\(target) dosyası yazılamadı: \(String(cString: strerror(errno)))")
+            }
+        }
     }
 }
 
@@ -162,4 +200,12 @@ enum Provenance {
     static func markdownCell(_ text: String) -> String {
         String(text.map { "|\n\r`*_<>[]".contains($0) ? " " : $0 })
     }
+}
+
+/// A flag workers read and any of them may set.
+private final class StopFlag: @unchecked Sendable { // @unchecked: `value` is only touched holding `lock`.
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }

@@ -108,6 +108,35 @@ final class ExportEndToEndTests: XCTestCase {
         XCTAssertGreaterThan(suppressed, 0, attack.stdout)
     }
 
+    /// A disk that fills half-way through the export: it fails with the reason, and no file is left where a
+    /// published one is expected (nor a temporary one); with room again the same export succeeds.
+    func testAFullDiskLeavesNoHalfPublishedFile() throws {
+        let dir = TemporaryDirectory("gpmsync-export-full")
+        let tree = dir.sub("tree")
+        try TestSupport.run(gpmsyncBenchBinary, ["generate", "--workspace", dir.path, "--months", "3", "--binary", gpmsyncBinary]).check()
+        try git(["init", "-q", "-b", "main"], in: tree)
+        try git(["add", "-A"], in: tree)
+        try git(["commit", "-q", "-m", "Marmara"], in: tree)
+        let mount = dir.sub("small")
+        try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+        guard try TestSupport.run("/bin/mount", ["-t", "tmpfs", "-o", "size=1536k", "tmpfs", mount]).status == 0 else {
+            throw XCTSkip("cannot mount a small tmpfs here (needs root)")
+        }
+        defer { _ = try? TestSupport.run("/bin/umount", ["-l", mount]) }
+        let out = mount + "/out"
+        let full = try export(["--format", "hxl", "--central", tree, "--out", out])
+        XCTAssertNotEqual(full.status, 0, full.stdout)
+        XCTAssertTrue(full.stderr.contains("No space left") || full.stderr.contains("cannot write"), full.stderr)
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+        XCTAssertEqual(left, [], "files left on the full disk: \(left)")
+        // The same export with room: the files are there, complete.
+        let roomy = dir.sub("out")
+        try export(["--format", "hxl", "--central", tree, "--out", roomy]).check()
+        let services = try String(contentsOfFile: roomy + "/services.csv", encoding: .utf8)
+        XCTAssertGreaterThan(services.utf8.count, 1_600_000, "the export must be larger than the small disk for this test to mean anything")
+        XCTAssertTrue(services.hasSuffix("\n"))
+    }
+
     // MARK: HXL
 
     func testHXLValidatesWithLibhxlAndPublishesNoSmallCount() throws {

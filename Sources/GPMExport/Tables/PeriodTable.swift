@@ -25,6 +25,12 @@ public struct PeriodTable {
     /// Per row and measure, after `protect`.
     public internal(set) var state: [CellState] = []
 
+    /// The code lists' names as they stood when the table was complete (`settle()`): every code the table
+    /// holds is in them, and reading them takes no lock while other workers add codes to the shared lists.
+    private var dimensionNames: [[String]] = []
+    private var sourceNames: [String] = []
+    private var reasonNames: [String] = []
+
     public var rowCount: Int { rowUnit.count }
     var dimensionCount: Int { layout.dimensions.count }
     var measureCount: Int { layout.measures.count }
@@ -129,6 +135,13 @@ public struct PeriodTable {
 
     private var metropolitan: Set<String> = []
 
+    /// Takes the names of the codes read so far; called once every row is in.
+    public mutating func settle() {
+        dimensionNames = layout.dimensionCodes.map(\.names)
+        sourceNames = layout.sources.names
+        reasonNames = layout.reasons.names
+    }
+
     /// Which org units are metropolitan (left out of the province totals).
     public mutating func setMetropolitan(_ units: Set<String>) { metropolitan = units }
 
@@ -218,7 +231,10 @@ public struct PeriodTable {
     }
 
     public func unit(ofRow row: Int) -> Int { Int(rowUnit[row]) }
-    public func code(row: Int, dimension d: Int) -> String { layout.code(d, codes[row * dimensionCount + d]) }
+    public func code(row: Int, dimension d: Int) -> String {
+        let id = Int(codes[row * dimensionCount + d])
+        return d < dimensionNames.count ? dimensionNames[d][id] : layout.code(d, Int32(id))
+    }
     public func isTotal(row: Int, dimension d: Int) -> Bool { codes[row * dimensionCount + d] == layout.allCode[d] }
     public func value(row: Int, measure m: Int) -> Int64? {
         let v = values[row * measureCount + m]
@@ -234,10 +250,13 @@ public struct PeriodTable {
         case .primary, .secondary: return "suppressed"
         case .missing:
             let r = reasons[row * measureCount + m]
-            return r >= 0 ? layout.reasons.name(r) : "not_collected"
+            return r < 0 ? "not_collected" : Int(r) < reasonNames.count ? reasonNames[Int(r)] : layout.reasons.name(r)
         }
     }
-    public func source(row: Int) -> String? { sources[row] >= 0 ? layout.sources.name(sources[row]) : nil }
+    public func source(row: Int) -> String? {
+        let s = sources[row]
+        return s < 0 ? nil : Int(s) < sourceNames.count ? sourceNames[Int(s)] : layout.sources.name(s)
+    }
     public func comment(row: Int) -> String? { comments[row] >= 0 ? commentTexts[Int(comments[row])] : nil }
 }
 

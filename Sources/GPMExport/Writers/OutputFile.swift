@@ -10,6 +10,9 @@ final class OutputFile {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private(set) var rows = 0
+    /// The first write that failed (a full disk): what was buffered is dropped, and `commit()` throws it,
+    /// so the file is never put in place.
+    private var failure: (any Error)?
 
     init(_ path: String) throws {
         self.path = path
@@ -30,10 +33,19 @@ final class OutputFile {
 
     func append(_ text: String) {
         buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 20 { try? flush() }
+        flushIfFull()
     }
 
     func append(_ bytes: [UInt8]) { buffer.append(contentsOf: bytes) }
+
+    /// Writes the buffer once it holds a mebibyte; a failure is kept for `commit()`.
+    private func flushIfFull() {
+        guard buffer.count >= 1 << 20 else { return }
+        do { try flush() } catch {
+            if failure == nil { failure = error }
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
 
     /// One CSV row, each field quoted only when it must be (RFC 4180).
     func appendRow(_ fields: [String]) {
@@ -43,7 +55,7 @@ final class OutputFile {
         }
         buffer.append(0x0A)
         rows += 1
-        if buffer.count >= 1 << 20 { try? flush() }
+        flushIfFull()
     }
 
     func appendCSVField(_ f: String) { CSV.appendField(f, to: &buffer) }
@@ -53,7 +65,7 @@ final class OutputFile {
     func appendRows(_ count: Int, _ body: (inout [UInt8]) -> Void) {
         body(&buffer)
         rows += count
-        if buffer.count >= 1 << 20 { try? flush() }
+        flushIfFull()
     }
 
     /// A JSON string literal, every control character escaped.
@@ -91,6 +103,7 @@ final class OutputFile {
 
     /// Writes what is buffered and puts the file in place.
     func commit() throws {
+        if let failure { throw failure }
         try flush()
         guard rename(temporary, path) == 0 else {
             throw GPMError(.usage, en: "cannot write \(path): \(String(cString: strerror(errno)))",
