@@ -95,7 +95,7 @@ public struct PeriodTable {
         let provinces = Set(unitProvince).sorted()
         let provinceID = Dictionary(uniqueKeysWithValues: provinces.enumerated().map { ($1, Int32($0)) })
         var provinceUnit: [Int32: Int32] = [:]
-        var index = KeyIndex(widths: [bits(provinces.count)] + layout.dimensionCodes.map { bits($0.count) })
+        var index = KeyIndex(widths: [bits(provinces.count)] + layout.dimensionCodes.map { bits($0.count) }, expected: rowCount)
         var key = [Int32](repeating: 0, count: dimensionCount + 1)
         let orgAdditive = (0..<measureCount).map { layout.isAdditive($0, over: TableLayout.orgUnitDimension) }
         let notApplicable = layout.reasons.id("not_applicable"), notCollected = layout.reasons.id("not_collected")
@@ -158,42 +158,56 @@ public struct PeriodTable {
         let codeCounts = layout.dimensionCodes.map(\.count)
         let provinceIDs = Dictionary(uniqueKeysWithValues: Set(unitProvince).sorted().enumerated().map { ($1, Int32($0)) })
         var key = [Int32](repeating: 0, count: dims + 1)
-        func emit(_ total: [Int32], _ parts: [[Int32]], additive: (Int) -> Bool) {
-            for g in total.indices where total[g] >= 0 && !parts[g].isEmpty {
+        // Per group its total's row (−1 none); per row the group it is a part of (−1 none). The parts are
+        // gathered group by group in row order (a counting sort), without an array per group.
+        var partOf = [Int32](repeating: -1, count: n)
+        func emit(_ totals: [Int32], additive: (Int) -> Bool) {
+            var starts = [Int32](repeating: 0, count: totals.count + 1)
+            for g in partOf where g >= 0 { starts[Int(g) + 1] += 1 }
+            for g in 0..<totals.count { starts[g + 1] += starts[g] }
+            var fill = starts
+            var rows = [Int32](repeating: 0, count: Int(starts[totals.count]))
+            for (row, g) in partOf.enumerated() where g >= 0 {
+                rows[Int(fill[Int(g)])] = Int32(row)
+                fill[Int(g)] += 1
+            }
+            for g in totals.indices where totals[g] >= 0 && starts[g + 1] > starts[g] {
+                let parts = rows[Int(starts[g])..<Int(starts[g + 1])]
                 for m in 0..<measures {
-                    protection.addGroup(total: Int(total[g]) * measures + m, parts: parts[g].lazy.map { Int($0) * measures + m },
+                    protection.addGroup(total: Int(totals[g]) * measures + m, parts: parts.lazy.map { Int($0) * measures + m },
                                         additive: additive(m))
                 }
             }
         }
         for d in 0..<dims {
             guard let all = layout.allCode[d] else { continue }
-            var index = KeyIndex(widths: [unitWidth] + codeCounts.map { bits($0 + 1) })
-            var totals: [Int32] = [], parts: [[Int32]] = []
+            var index = KeyIndex(widths: [unitWidth] + codeCounts.map { bits($0 + 1) }, expected: n)
+            var totals: [Int32] = []
             for row in 0..<n {
                 key[0] = rowUnit[row]
                 for e in 0..<dims { key[e + 1] = e == d ? Int32(codeCounts[e]) : codes[row * dims + e] }
                 let (g, isNew) = index.id(for: key, next: Int32(totals.count))
-                if isNew { totals.append(-1); parts.append([]) }
-                if codes[row * dims + d] == all { totals[Int(g)] = Int32(row) } else { parts[Int(g)].append(Int32(row)) }
+                if isNew { totals.append(-1) }
+                if codes[row * dims + d] == all { totals[Int(g)] = Int32(row); partOf[row] = -1 } else { partOf[row] = g }
             }
             let name = layout.dimensions[d]
-            emit(totals, parts) { layout.isAdditive($0, over: name) }
+            emit(totals) { layout.isAdditive($0, over: name) }
         }
-        var index = KeyIndex(widths: [bits(provinceIDs.count)] + layout.dimensionCodes.map { bits($0.count) })
-        var totals: [Int32] = [], parts: [[Int32]] = []
+        var index = KeyIndex(widths: [bits(provinceIDs.count)] + codeCounts.map { bits($0) }, expected: n)
+        var totals: [Int32] = []
         let unitProvinceID = unitProvince.map { provinceIDs[$0]! }
         let unitInProvince = unitNames.indices.map { unitIsTotal[$0] || !isMetropolitan($0) }
         for row in 0..<n {
+            partOf[row] = -1
             let unit = Int(rowUnit[row])
             guard unitInProvince[unit] else { continue }
             key[0] = unitProvinceID[unit]
             for e in 0..<dims { key[e + 1] = codes[row * dims + e] }
             let (g, isNew) = index.id(for: key, next: Int32(totals.count))
-            if isNew { totals.append(-1); parts.append([]) }
-            if unitIsTotal[unit] { totals[Int(g)] = Int32(row) } else { parts[Int(g)].append(Int32(row)) }
+            if isNew { totals.append(-1) }
+            if unitIsTotal[unit] { totals[Int(g)] = Int32(row) } else { partOf[row] = g }
         }
-        emit(totals, parts) { layout.isAdditive($0, over: TableLayout.orgUnitDimension) }
+        emit(totals) { layout.isAdditive($0, over: TableLayout.orgUnitDimension) }
     }
 
     /// Suppresses small counts (1 to `threshold` − 1) and what protects them; `threshold` < 2 publishes all.
@@ -215,7 +229,7 @@ public struct PeriodTable {
         var key = [Int32](repeating: 0, count: dims + 1)
         for d in 0..<dims {
             guard let all = layout.allCode[d] else { continue }
-            var index = KeyIndex(widths: [bits(unitNames.count)] + codeCounts.map { bits($0 + 1) })
+            var index = KeyIndex(widths: [bits(unitNames.count)] + codeCounts.map { bits($0 + 1) }, expected: rowCount)
             var hasParts: [Bool] = []
             func id(_ row: Int) -> Int {
                 key[0] = rowUnit[row]
@@ -289,9 +303,11 @@ struct KeyIndex {
     private var words = PackedWordTable()
     private var arrays: [[Int32]: Int32] = [:]
 
-    init(widths: [Int]) {
+    /// `expected`: about how many keys will be met (the table is made that large at once).
+    init(widths: [Int], expected: Int = 0) {
         self.widths = widths
         packs = widths.reduce(0, +) <= 64
+        if packs { words = PackedWordTable(expected: expected) }
     }
 
     /// The key's id; a key not seen before gets `next`.
@@ -311,20 +327,33 @@ struct KeyIndex {
 /// half full; a slot is empty while its id is −1. (Written here because neither the standard library nor
 /// swift-collections has an integer-keyed table without per-lookup hashing through `Hasher`.)
 struct PackedWordTable {
-    private var keys = [UInt64](repeating: 0, count: 64)
-    private var ids = [Int32](repeating: -1, count: 64)
+    private var keys: [UInt64]
+    private var ids: [Int32]
     private var count = 0
+
+    /// Room for `expected` keys without growing.
+    init(expected: Int = 0) {
+        var size = 64
+        while size < 2 * expected { size *= 2 }
+        keys = [UInt64](repeating: 0, count: size)
+        ids = [Int32](repeating: -1, count: size)
+    }
 
     mutating func id(for word: UInt64, next: Int32) -> (Int32, isNew: Bool) {
         let mask = keys.count - 1
         // Fibonacci hashing: the high bits of the product mix every bit of the word.
         var slot = Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
-        while true {
-            let id = ids[slot]
-            if id < 0 { break }
-            if keys[slot] == word { return (id, false) }
-            slot = (slot + 1) & mask
+        let found: Int32? = ids.withUnsafeBufferPointer { ids in
+            keys.withUnsafeBufferPointer { keys in
+                while true {
+                    let id = ids[slot]
+                    if id < 0 { return nil }
+                    if keys[slot] == word { return id }
+                    slot = (slot + 1) & mask
+                }
+            }
         }
+        if let found { return (found, false) }
         keys[slot] = word
         ids[slot] = next
         count += 1

@@ -60,7 +60,7 @@ final class HXLWriter: TableWriter {
         let dims = layout.dimensions.count
         let codeNames = layout.dimensionCodes.map(\.names)
         // Output rows: one per org unit and codes of the row dimensions, in the order first met.
-        var index = KeyIndex(widths: [bits(table.unitNames.count)] + codeNames.map { bits($0.count) })
+        var index = KeyIndex(widths: [bits(table.unitNames.count)] + codeNames.map { bits($0.count) }, expected: table.rowCount)
         var firstRow: [Int32] = []
         var cellsOf: [Int32] = []   // per output row and spread code: the table row (−1 none)
         let slots = spreadCodes.count
