@@ -64,8 +64,7 @@ final class CentralOnGitoliteTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("mehmet may update only refs/heads/contrib/16-nilufer"), r.stderr)
         XCTAssertEqual(try git(["rev-parse", "contrib/34-kadikoy"], in: central), tip)
         // A key gitolite does not know is not let in at all.
-        r = try TestSupport.run("/usr/bin/git", ["push", gitolite.url("central"), "work:refs/heads/contrib/34-kadikoy"], in: a,
-                                environment: ["GIT_SSH_COMMAND": "ssh -i \(gitolite.ssh.key("stranger")) -o IdentitiesOnly=yes -o UserKnownHostsFile=\(gitolite.ssh.knownHosts)"])
+        r = try cliPush(a, as: "stranger", "work:refs/heads/contrib/34-kadikoy")
         XCTAssertNotEqual(r.status, 0)
         XCTAssertEqual(try git(["rev-parse", "contrib/34-kadikoy"], in: central), tip)
 

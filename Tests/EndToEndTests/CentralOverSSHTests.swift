@@ -85,8 +85,7 @@ final class CentralOverSSHTests: XCTestCase {
         XCTAssertEqual(try git(["rev-parse", "contrib/34-kadikoy"], in: central), tip)
         XCTAssertThrowsError(try git(["rev-parse", "--verify", "contrib/16-nilufer"], in: central))
         // An unknown key is not let in at all.
-        r = try TestSupport.run("/usr/bin/git", ["push", ssh.url(central), "work:refs/heads/contrib/34-kadikoy"], in: a,
-                                environment: ["GIT_SSH_COMMAND": "ssh -i \(ssh.key("stranger")) -o IdentitiesOnly=yes -o UserKnownHostsFile=\(ssh.knownHosts)"])
+        r = try cliPush(a, as: "stranger", "work:refs/heads/contrib/34-kadikoy")
         XCTAssertNotEqual(r.status, 0)
     }
 

@@ -165,12 +165,11 @@ final class IntakeFaultTests: XCTestCase {
     }
 
     func testAFullDiskFailsTheRunCleanlyAndTheNextRunSucceeds() throws {
-        let mount = dir.sub("small")
-        try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
-        guard try TestSupport.run("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mount]).status == 0 else {
+        guard let disk = try SmallDisk.mount(at: dir.sub("small"), size: "2m") else {
             throw XCTSkip("cannot mount a small tmpfs here (needs root)")
         }
-        defer { _ = try? TestSupport.run("/bin/umount", ["-l", mount]) }
+        defer { disk.unmount() }
+        let mount = disk.path
         let repo = mount + "/central.git"
         try git(["clone", "-q", "--bare", "--no-local", central, repo])
         try git(["config", "gpmsync.autoAccept", "valid"], in: repo)

@@ -30,6 +30,16 @@ final class ExportEndToEndTests: XCTestCase {
         return repo
     }
 
+    /// The generator's Marmara tree, three months of it, committed on `main` of a repository at `dir/tree`.
+    func marmaraCentral(_ dir: TemporaryDirectory) throws -> String {
+        let tree = dir.sub("tree")
+        try TestSupport.run(gpmsyncBenchBinary, ["generate", "--workspace", dir.path, "--months", "3", "--binary", gpmsyncBinary]).check()
+        try git(["init", "-q", "-b", "main"], in: tree)
+        try git(["add", "-A"], in: tree)
+        try git(["commit", "-q", "-m", "Marmara"], in: tree)
+        return tree
+    }
+
     func export(_ args: [String], in dir: String? = nil) throws -> ProcessResult {
         try TestSupport.run(gpmsyncBinary, ["export"] + args, in: dir, environment: ["LANG": "C"])
     }
@@ -86,11 +96,7 @@ final class ExportEndToEndTests: XCTestCase {
     /// quarter and three months), whose counts are realistic rather than made small.
     func testMarmaraScaleTablesResistTheAttack() throws {
         let dir = TemporaryDirectory("gpmsync-export-marmara")
-        let tree = dir.sub("tree")
-        try TestSupport.run(gpmsyncBenchBinary, ["generate", "--workspace", dir.path, "--months", "3", "--binary", gpmsyncBinary]).check()
-        try git(["init", "-q", "-b", "main"], in: tree)
-        try git(["add", "-A"], in: tree)
-        try git(["commit", "-q", "-m", "Marmara"], in: tree)
+        let tree = try marmaraCentral(dir)
         let published = dir.sub("published"), truth = dir.sub("truth")
         try export(["--format", "datapackage", "--central", tree, "--out", published]).check()
         try export(["--format", "datapackage", "--central", tree, "--out", truth, "--suppress", "0"]).check()
@@ -112,18 +118,12 @@ final class ExportEndToEndTests: XCTestCase {
     /// published one is expected (nor a temporary one); with room again the same export succeeds.
     func testAFullDiskLeavesNoHalfPublishedFile() throws {
         let dir = TemporaryDirectory("gpmsync-export-full")
-        let tree = dir.sub("tree")
-        try TestSupport.run(gpmsyncBenchBinary, ["generate", "--workspace", dir.path, "--months", "3", "--binary", gpmsyncBinary]).check()
-        try git(["init", "-q", "-b", "main"], in: tree)
-        try git(["add", "-A"], in: tree)
-        try git(["commit", "-q", "-m", "Marmara"], in: tree)
-        let mount = dir.sub("small")
-        try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
-        guard try TestSupport.run("/bin/mount", ["-t", "tmpfs", "-o", "size=1536k", "tmpfs", mount]).status == 0 else {
+        let tree = try marmaraCentral(dir)
+        guard let disk = try SmallDisk.mount(at: dir.sub("small"), size: "1536k") else {
             throw XCTSkip("cannot mount a small tmpfs here (needs root)")
         }
-        defer { _ = try? TestSupport.run("/bin/umount", ["-l", mount]) }
-        let out = mount + "/out"
+        defer { disk.unmount() }
+        let out = disk.path + "/out"
         let full = try export(["--format", "hxl", "--central", tree, "--out", out])
         XCTAssertNotEqual(full.status, 0, full.stdout)
         XCTAssertTrue(full.stderr.contains("No space left") || full.stderr.contains("cannot write"), full.stderr)

@@ -84,3 +84,17 @@ public final class SSHServer {
     public func stop() { server?.stop() }
 }
 
+
+/// A small tmpfs to fill up: the full disk of the fault tests. `mount` gives nil where none can be mounted
+/// (not root), for the test to skip.
+public struct SmallDisk {
+    public let path: String
+
+    public static func mount(at path: String, size: String) throws -> SmallDisk? {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        guard try run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", path]).status == 0 else { return nil }
+        return SmallDisk(path: path)
+    }
+
+    public func unmount() { _ = try? run("/bin/umount", ["-l", path]) }
+}

@@ -49,7 +49,6 @@ public struct Consolidation {
             table.add(org: f.org, province: orgUnits.provinceOf(f.org), bytes: bytes)
         }
         table.addProvinceTotals()
-        table.settle()
         return table
     }
 }

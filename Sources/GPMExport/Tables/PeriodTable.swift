@@ -25,7 +25,7 @@ public struct PeriodTable {
     /// Per row and measure, after `protect`.
     public internal(set) var state: [CellState] = []
 
-    /// The code lists' names as they stood when the table was complete (`settle()`): every code the table
+    /// The code lists' names as they stood when the table was complete (`addProvinceTotals`): every code the table
     /// holds is in them, and reading them takes no lock while other workers add codes to the shared lists.
     private var dimensionNames: [[String]] = []
     private var sourceNames: [String] = []
@@ -131,16 +131,13 @@ public struct PeriodTable {
                 reasons[t] = -1
             }
         }
-    }
-
-    private var metropolitan: Set<String> = []
-
-    /// Takes the names of the codes read so far; called once every row is in.
-    public mutating func settle() {
+        // The table is complete: the names of its codes are taken now, for reading it back without a lock.
         dimensionNames = layout.dimensionCodes.map(\.names)
         sourceNames = layout.sources.names
         reasonNames = layout.reasons.names
     }
+
+    private var metropolitan: Set<String> = []
 
     /// Which org units are metropolitan (left out of the province totals).
     public mutating func setMetropolitan(_ units: Set<String>) { metropolitan = units }
@@ -245,10 +242,7 @@ public struct PeriodTable {
     }
 
     public func unit(ofRow row: Int) -> Int { Int(rowUnit[row]) }
-    public func code(row: Int, dimension d: Int) -> String {
-        let id = Int(codes[row * dimensionCount + d])
-        return d < dimensionNames.count ? dimensionNames[d][id] : layout.code(d, Int32(id))
-    }
+    public func code(row: Int, dimension d: Int) -> String { dimensionNames[d][Int(codes[row * dimensionCount + d])] }
     public func isTotal(row: Int, dimension d: Int) -> Bool { codes[row * dimensionCount + d] == layout.allCode[d] }
     public func value(row: Int, measure m: Int) -> Int64? {
         let v = values[row * measureCount + m]
@@ -264,13 +258,10 @@ public struct PeriodTable {
         case .primary, .secondary: return "suppressed"
         case .missing:
             let r = reasons[row * measureCount + m]
-            return r < 0 ? "not_collected" : Int(r) < reasonNames.count ? reasonNames[Int(r)] : layout.reasons.name(r)
+            return r >= 0 ? reasonNames[Int(r)] : "not_collected"
         }
     }
-    public func source(row: Int) -> String? {
-        let s = sources[row]
-        return s < 0 ? nil : Int(s) < sourceNames.count ? sourceNames[Int(s)] : layout.sources.name(s)
-    }
+    public func source(row: Int) -> String? { sources[row] >= 0 ? sourceNames[Int(sources[row])] : nil }
     public func comment(row: Int) -> String? { comments[row] >= 0 ? commentTexts[Int(comments[row])] : nil }
 }
 
@@ -300,14 +291,14 @@ func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
 struct KeyIndex {
     let widths: [Int]
     let packs: Bool
-    private var words = PackedWordTable()
+    private var words: PackedWordTable
     private var arrays: [[Int32]: Int32] = [:]
 
     /// `expected`: about how many keys will be met (the table is made that large at once).
     init(widths: [Int], expected: Int = 0) {
         self.widths = widths
         packs = widths.reduce(0, +) <= 64
-        if packs { words = PackedWordTable(expected: expected) }
+        words = PackedWordTable(expected: packs ? expected : 0)
     }
 
     /// The key's id; a key not seen before gets `next`.

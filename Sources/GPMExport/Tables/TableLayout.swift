@@ -39,9 +39,6 @@ final class Codes: @unchecked Sendable { // @unchecked: `known` and `extra` are 
         return lock.withLock { extra[code] }
     }
 
-    /// The code of an id.
-    func name(_ id: Int32) -> String { lock.withLock { known[Int(id)] } }
-
     var count: Int { lock.withLock { known.count } }
 }
 
@@ -112,6 +109,4 @@ public final class TableLayout {
 
     /// Whether measure `m` adds up over dimension `name` (a dimension, or `org_unit`).
     public func isAdditive(_ m: Int, over name: String) -> Bool { !measures[m].nonAdditiveOver.contains(name) }
-
-    func code(_ dimension: Int, _ id: Int32) -> String { dimensionCodes[dimension].name(id) }
 }

@@ -85,8 +85,6 @@ final class OutputFile {
 
     func countRow() { rows += 1 }
 
-    private var written = false
-
     func flush() throws {
         var offset = 0
         while offset < buffer.count {
@@ -109,6 +107,5 @@ final class OutputFile {
             throw GPMError(.usage, en: "cannot write \(path): \(String(cString: strerror(errno)))",
                            tr: "\(path) dosyası yazılamadı: \(String(cString: strerror(errno)))")
         }
-        written = true
     }
 }
