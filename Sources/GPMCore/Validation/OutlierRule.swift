@@ -79,34 +79,34 @@ public struct OutlierRule {
 
     /// `history[0]` is the period just before, `history[11]` twelve periods before; nil where none was filed.
     func check(history: [KeyedRows?]) -> [Diagnostic] {
-        guard history.contains(where: { $0 != nil }) else { return [] }
-        let n = rows.count, measureCount = plan.measures.count, periods = history.count
-        // Each earlier period's values lined up with this table's rows: `past[(r * periods + k) * measureCount + m]`,
-        // so the loop below reads one flat array instead of twelve tables.
-        let past = UnsafeMutableBufferPointer<Int64>.allocate(capacity: n * periods * measureCount)
-        past.initialize(repeating: KeyedRows.none)
-        defer { past.deallocate() }
-        for (k, table) in history.enumerated() {
-            guard let table else { continue }
-            for r in 0..<n {
-                guard let p = table.row(rows.keys[r], hint: r) else { continue }
-                for m in 0..<measureCount { past[(r * periods + k) * measureCount + m] = table.measures[p * measureCount + m] }
-            }
+        let tables = history.compactMap { $0 }
+        guard !tables.isEmpty else { return [] }
+        let n = rows.count, measureCount = plan.measures.count, periods = tables.count
+        // Per earlier table: the row holding each of this table's keys (-1 where none), found once per row,
+        // so the loop below reads the earlier values of a cell without looking a key up per measure.
+        let found = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n * periods)
+        defer { found.deallocate() }
+        for (k, table) in tables.enumerated() {
+            for r in 0..<n { found[r * periods + k] = Int32(table.row(rows.keys[r], hint: r) ?? -1) }
         }
         var out: [Diagnostic] = []
         let names = plan.measures.map(\.name)
+        let none = KeyedRows.none
         withUnsafeTemporaryAllocation(of: Double.self, capacity: periods) { scratch in
             for r in 0..<n {
                 for m in 0..<measureCount {
-                    guard let v = rows.measure(r, m) else { continue }
+                    let value = rows.measures[r &* measureCount &+ m]
+                    guard value != none else { continue }
                     var count = 0
                     for k in 0..<periods {
-                        let x = past[(r * periods + k) * measureCount + m]
-                        if x != KeyedRows.none && x >= 0 { scratch[count] = Double(x); count += 1 }
+                        let p = Int(found[r &* periods &+ k])
+                        guard p >= 0 else { continue }
+                        let x = tables[k].measures[p &* measureCount &+ m]
+                        if x != none && x >= 0 { scratch[count] = Double(x); count &+= 1 }
                     }
-                    guard let found = Self.judge(v, history: UnsafeMutableBufferPointer(rebasing: scratch[0..<count])) else { continue }
+                    guard let comparison = Self.judge(Int(value), history: UnsafeMutableBufferPointer(rebasing: scratch[0..<count])) else { continue }
                     out.append(Diagnostic(path: path, line: Int(rows.lines[r]), field: names[m], rule: "outlier", severity: .warning,
-                                          message: found.message(field: names[m])))
+                                          message: comparison.message(field: names[m])))
                 }
             }
         }
@@ -118,43 +118,51 @@ extension OutlierRule.Comparison {
     /// "count = 1020 is unusual: 10.1 times the median of its 12 earlier periods, 101 (they ranged from 95 to
     /// 110)", in both languages.
     func message(field: String) -> Message {
-        // Each language's sentence built in one string: a tree with many findings formats tens of thousands.
-        let v = Double(value)
-        let b = Self.number(median), bTR = Self.decimalComma(b)
-        var en = "\(field) = \(value) is unusual: ", tr = "\(field) = \(value) olağan dışı: "
-        en.reserveCapacity(160); tr.reserveCapacity(160)
-        let ratio: String?, more = v > median
-        if v == 0 || median == 0 { ratio = nil } else { ratio = oneDecimal(more ? v / median : median / v) }
-        if let ratio { en += ratio; en += more ? " times " : " times less than " } else { en += "compared with " }
-        if periods == 1 {
-            en += "the value of its one earlier period, "; en += b
-            tr += "önceki tek dönemdeki "; tr += bTR; tr += " değer"
+        // Each language's sentence built as bytes: a tree with many findings formats tens of thousands, and
+        // appending to a `String` piece by piece cost more than the rule itself.
+        var en: [UInt8] = [], tr: [UInt8] = []
+        en.reserveCapacity(192); tr.reserveCapacity(192)
+        func put(_ s: StaticString, _ out: inout [UInt8]) {
+            out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        }
+        en.append(contentsOf: field.utf8); put(" = ", &en); CSV.appendInteger(Int64(value), to: &en); put(" is unusual: ", &en)
+        tr.append(contentsOf: field.utf8); put(" = ", &tr); CSV.appendInteger(Int64(value), to: &tr); put(" olağan dışı: ", &tr)
+        let v = Double(value), more = v > median
+        let ratio: Double? = v == 0 || median == 0 ? nil : (more ? v / median : median / v)
+        if let ratio {
+            appendOneDecimal(ratio, to: &en, comma: false)
+            put(more ? " times " : " times less than ", &en)
         } else {
-            en += "the median of its \(periods) earlier periods, "; en += b
-            tr += "önceki \(periods) dönemin ortancası olan "; tr += bTR; tr += " değer"
+            put("compared with ", &en)
+        }
+        if periods == 1 {
+            put("the value of its one earlier period, ", &en); Self.appendNumber(median, to: &en, comma: false)
+            put("önceki tek dönemdeki ", &tr); Self.appendNumber(median, to: &tr, comma: true); put(" değer", &tr)
+        } else {
+            put("the median of its ", &en); CSV.appendInteger(Int64(periods), to: &en); put(" earlier periods, ", &en)
+            Self.appendNumber(median, to: &en, comma: false)
+            put("önceki ", &tr); CSV.appendInteger(Int64(periods), to: &tr); put(" dönemin ortancası olan ", &tr)
+            Self.appendNumber(median, to: &tr, comma: true); put(" değer", &tr)
         }
         if let ratio {
-            tr += more ? "inin " : "inden "; tr += Self.decimalComma(ratio); tr += more ? " katı" : " kat az"
+            put(more ? "inin " : "inden ", &tr); appendOneDecimal(ratio, to: &tr, comma: true); put(more ? " katı" : " kat az", &tr)
         } else {
-            tr += "iyle karşılaştırıldı"
+            put("iyle karşılaştırıldı", &tr)
         }
         if periods != 1 {
-            let lo = Self.number(lowest), hi = Self.number(highest)
-            en += " (they ranged from "; en += lo; en += " to "; en += hi; en += ")"
-            tr += " (bu dönemlerde "; tr += lo; tr += " ile "; tr += hi; tr += " arasındaydı)"
+            put(" (they ranged from ", &en); Self.appendNumber(lowest, to: &en, comma: false)
+            put(" to ", &en); Self.appendNumber(highest, to: &en, comma: false); put(")", &en)
+            put(" (bu dönemlerde ", &tr); Self.appendNumber(lowest, to: &tr, comma: false)
+            put(" ile ", &tr); Self.appendNumber(highest, to: &tr, comma: false); put(" arasındaydı)", &tr)
         }
-        return Message(en: en, tr: tr)
+        return Message(en: String(decoding: en, as: UTF8.self), tr: String(decoding: tr, as: UTF8.self))
     }
 
-    /// `10.5` as Turkish writes it, `10,5` (without Foundation's string search, which cost more than the
-    /// rule itself on a tree with many findings).
-    static func decimalComma(_ number: String) -> String {
-        String(decoding: number.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: ",") : $0 }, as: UTF8.self)
-    }
-
-    /// A count as written (a median may end in .5), without converting a huge `Double` to an integer.
-    static func number(_ x: Double) -> String {
-        guard x == x.rounded() else { return oneDecimal(x) }
-        return abs(x) < 1e15 ? String(Int64(x)) : String(format: "%.0f", x)
+    /// A count as written (a median may end in .5), without converting a huge `Double` to an integer;
+    /// `comma`: with Turkish's decimal comma.
+    static func appendNumber(_ x: Double, to out: inout [UInt8], comma: Bool) {
+        if x == x.rounded() && abs(x) < 1e15 { CSV.appendInteger(Int64(x), to: &out) }
+        else if x == x.rounded() { out.append(contentsOf: String(format: "%.0f", x).utf8) }
+        else { appendOneDecimal(x, to: &out, comma: comma) }
     }
 }

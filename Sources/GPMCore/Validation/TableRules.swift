@@ -467,11 +467,20 @@ struct TableRules {
         func isAll(_ r: Int) -> Bool {
             plan.packed ? (rows.keys[r] >> shift) & fieldMask == allCode : rows.keyValues[r][d] == "ALL"
         }
+        // Tidy tables list a total near its parts, at the same distance row after row: the row at the last
+        // distance is tried before the key is looked up.
+        var lastDistance = 0
         func allRow(of r: Int) -> Int? {
-            if plan.packed { return rows.row((rows.keys[r] & ~(fieldMask << shift)) | (allCode << shift), hint: -1) }
-            var values = rows.keyValues[r]
-            values[d] = "ALL"
-            return rows.row(interner.number(values), hint: -1)
+            let found: Int?
+            if plan.packed {
+                found = rows.row((rows.keys[r] & ~(fieldMask << shift)) | (allCode << shift), hint: r &+ lastDistance)
+            } else {
+                var values = rows.keyValues[r]
+                values[d] = "ALL"
+                found = rows.row(interner.number(values), hint: -1)
+            }
+            if let found { lastDistance = found &- r }
+            return found
         }
         var out: [Diagnostic] = []
         // Per `ALL` row and measure: the sum and largest of its parts, and whether one is unknown.
@@ -518,13 +527,20 @@ struct TableRules {
     }
 }
 
-/// `%.1f` without Foundation's formatter (thousands of outlier messages on a full validation); values near
-/// a rounding tie, where printf's exact decimal rounding could differ, still go to the formatter.
-func oneDecimal(_ x: Double) -> String {
+/// `%.1f` without Foundation's formatter (thousands of outlier messages on a full validation), with a
+/// decimal comma when `comma` (Turkish); values near a rounding tie, where printf's exact decimal rounding
+/// could differ, still go to the formatter.
+func appendOneDecimal(_ x: Double, to out: inout [UInt8], comma: Bool) {
     let scaled = abs(x) * 10
-    guard scaled < 1e15, abs(scaled - scaled.rounded(.down) - 0.5) > 1e-6 else { return String(format: "%.1f", x) }
-    let t = Int(scaled.rounded())
-    return (x.sign == .minus ? "-" : "") + "\(t / 10).\(t % 10)"
+    guard scaled < 1e15, abs(scaled - scaled.rounded(.down) - 0.5) > 1e-6 else {
+        out.append(contentsOf: String(format: "%.1f", x).utf8.map { comma && $0 == UInt8(ascii: ".") ? UInt8(ascii: ",") : $0 })
+        return
+    }
+    let t = Int64(scaled.rounded())
+    if x.sign == .minus { out.append(UInt8(ascii: "-")) }
+    CSV.appendInteger(t / 10, to: &out)
+    out.append(comma ? UInt8(ascii: ",") : UInt8(ascii: "."))
+    out.append(UInt8(truncatingIfNeeded: t % 10) + 0x30)
 }
 
 /// The median of `count` values, sorted in place (insertion sort: there are at most 12; a sorting network
