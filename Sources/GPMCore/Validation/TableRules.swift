@@ -192,7 +192,6 @@ struct TableRules {
             out.append(Diagnostic(path: path, line: 1, rule: "missing-label", message: Messages.emptyFile()))
             return out
         }
-        rows = KeyedRows(measureCount: plan.measures.count, capacity: cells.rowCount)
         cells.storage.withUnsafeBufferPointer { checkRows(cells, $0, into: &out) }
         out += domainRules()
         return out.sorted { ($0.line ?? 0) < ($1.line ?? 0) }
@@ -219,13 +218,30 @@ struct TableRules {
             out.append(Diagnostic(path: path, line: 1, field: c.field.name, rule: "missing-label", message: Messages.missingLabel(c.field.name)))
         }
 
-        let starts = cells.starts, ends = cells.ends
+        // The row loop reads plain pointers: array subscripts there cost a bounds check, and the table's
+        // arrays a uniqueness check per append, on every cell of two million rows.
+        var table = KeyedRows(measureCount: plan.measures.count, capacity: cells.rowCount)
+        defer { rows = table }
+        cells.starts.withUnsafeBufferPointer { starts in
+            cells.ends.withUnsafeBufferPointer { ends in
+                plan.cellChecks.withUnsafeBufferPointer { checks in
+                    checkRows(cells, b, starts, ends, checks, header: header, into: &out, table: &table)
+                }
+            }
+        }
+    }
+
+    private func checkRows(_ cells: CSV.Cells, _ b: UnsafeBufferPointer<UInt8>, _ starts: UnsafeBufferPointer<Int32>,
+                           _ ends: UnsafeBufferPointer<Int32>, _ checks: UnsafeBufferPointer<TablePlan.CellCheck>, header: [String],
+                           into out: inout [Diagnostic], table rows: inout KeyedRows) {
+        let columns = plan.columns
         func cell(_ c: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: b[Int(starts[c])..<Int(ends[c])]) }
         func text(_ c: Int) -> String { String(decoding: cell(c), as: UTF8.self) }
 
         var firstLineOfTextKey: [[String]: Int] = [:]
         // Per-row scratch as raw buffers: arrays here cost a uniqueness check on every write.
-        let measureValues = UnsafeMutableBufferPointer<Int64>.allocate(capacity: plan.measures.count)
+        let measureCount = plan.measures.count
+        let measureValues = UnsafeMutableBufferPointer<Int64>.allocate(capacity: measureCount)
         let codeIds = UnsafeMutableBufferPointer<Int>.allocate(capacity: columns.count)
         codeIds.initialize(repeating: -1)
         // Per foreign key: the cell looked up last, as (start, end, id). Tidy tables repeat a dimension's code
@@ -233,82 +249,97 @@ struct TableRules {
         let lastCode = UnsafeMutableBufferPointer<(Int, Int, Int)>.allocate(capacity: plan.foreignKeys.count)
         lastCode.initialize(repeating: (0, 0, -1))
         defer { measureValues.deallocate(); codeIds.deallocate(); lastCode.deallocate() }
-        let cellChecks = plan.cellChecks
         let fkColumns = plan.foreignKeys.map(\.column), fkTables = plan.foreignKeys.map(\.codes), fkCount = fkColumns.count
         // The plan's arrays as locals: read in the row loop, where a property read costs a retain.
         let keyColumns = plan.keyColumns, keyShifts = plan.keyShifts, packs = plan.packed
+        let onlyEmptyIsMissing = plan.onlyEmptyIsMissing, reasonColumn = plan.reasonColumn ?? -1
+        let columnCount = columns.count, headerCount = header.count
         guard let base = b.baseAddress else { return }
+        func same(_ s: Int, _ t: Int, _ count: Int) -> Bool {
+            // Cells are a few bytes: a loop beats a call to memcmp.
+            var k = 0
+            while k < count, base[s &+ k] == base[t &+ k] { k &+= 1 }
+            return k == count
+        }
+        let suppressed = Array("suppressed".utf8)
 
         for r in 1..<cells.rowCount {
             let range = cells.cellRange(r)
             let first = range.lowerBound, cellCount = range.count
             let line = Int(cells.lines[r])
-            if range.allSatisfy({ ends[$0] == starts[$0] }) {
+            var blank = true
+            for c in range where ends[c] != starts[c] { blank = false; break }
+            if blank {
                 out.append(Diagnostic(path: path, line: line, rule: "blank-row", message: Messages.blankRow()))
                 continue
             }
             var rowValid = true
-            // Fewer than ten digits and no `@` in the whole row: no cell can hold an identifier.
-            let rowMayHoldIdentifier = PersonalData.mayHoldIdentifier(UnsafeBufferPointer(rebasing: b[cells.rowBytes(r)]))
+            // Fewer than ten digits and no `@` in the whole row: no cell can hold an identifier. With no `@`, a
+            // cell shorter than ten bytes cannot either (most cells: codes and counts), and is not looked at.
+            let (rowDigits, rowHasAt) = PersonalData.digitsAndAt(UnsafeBufferPointer(rebasing: b[cells.rowBytes(r)]))
+            let rowMayHoldIdentifier = rowDigits >= 10 || rowHasAt
+            let shortestSuspect = rowHasAt ? 0 : 10
             // As Frictionless: cells beyond the header are extra, cells short of it are missing (a column
             // without a label was already reported as a missing label).
-            if cellCount > header.count {
-                for _ in header.count..<cellCount {
-                    out.append(Diagnostic(path: path, line: line, rule: "extra-cell", message: Messages.extraCell(cellCount - header.count)))
+            if cellCount > headerCount {
+                for _ in headerCount..<cellCount {
+                    out.append(Diagnostic(path: path, line: line, rule: "extra-cell", message: Messages.extraCell(cellCount - headerCount)))
                 }
                 rowValid = false
             }
-            measureValues.initialize(repeating: KeyedRows.none)
-            for i in columns.indices {
-                let check = cellChecks[i]
+            for m in 0..<measureCount { measureValues[m] = KeyedRows.none }
+            for i in 0..<columnCount {
                 guard i < cellCount else {
-                    guard i < header.count else { rowValid = false; continue }
-                    if check.mustHaveValue {
+                    guard i < headerCount else { rowValid = false; continue }
+                    if checks[i].mustHaveValue {
                         out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "constraint-error", message: Messages.required()))
                     }
                     out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "missing-cell", message: Messages.missingCell(columns[i].field.name)))
                     rowValid = false
                     continue
                 }
-                let v = cell(first + i)
-                if rowMayHoldIdentifier && PersonalData.mayHoldIdentifier(v) {
+                let s = Int(starts[first &+ i]), e = Int(ends[first &+ i])
+                let v = UnsafeBufferPointer(start: base + s, count: e &- s)
+                if rowMayHoldIdentifier && e &- s >= shortestSuspect && PersonalData.mayHoldIdentifier(v) {
                     for finding in PersonalData.scan(text(first + i)) {
                         out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: finding.rule,
                                               message: PersonalData.message(for: finding.rule)))
                     }
                 }
-                if plan.isMissing(v) {
-                    if check.mustHaveValue {
+                if onlyEmptyIsMissing ? s == e : plan.isMissing(v) {
+                    if checks[i].mustHaveValue {
                         out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "constraint-error", message: Messages.required()))
                         rowValid = false
                     }
                     continue
                 }
+                let type = checks[i].type
                 var number: Int?
-                if check.type == .integer {
+                if type == .integer {
                     number = parseInteger(v)
                     if number == nil {
                         out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "type-error", message: Messages.typeError(text(first + i), .integer)))
                         rowValid = false
                         continue
                     }
-                } else if check.type != .string && check.type != .any, let problem = typeProblem(text(first + i), columns[i].field) {
+                } else if type != .string && type != .any, let problem = typeProblem(text(first + i), columns[i].field) {
                     out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "type-error", message: problem))
                     rowValid = false
                     continue
                 }
-                if check.checksText || !withinBounds(number, v, check) {
+                if checks[i].checksText || !withinBounds(number, v, checks[i]) {
                     if let problem = constraintProblem(text(first + i), columns[i].field, columns[i].pattern) {
                         out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "constraint-error", message: problem))
                         rowValid = false
                     }
                 }
-                if check.measure >= 0, let number { measureValues[check.measure] = Int64(number) }
+                let measure = checks[i].measure
+                if measure >= 0, let number { measureValues[measure] = Int64(number) }
             }
             if rowMayHoldIdentifier {
-                for i in min(columns.count, cellCount)..<cellCount where PersonalData.mayHoldIdentifier(cell(first + i)) {
+                for i in min(columnCount, cellCount)..<cellCount where PersonalData.mayHoldIdentifier(cell(first + i)) {
                     for finding in PersonalData.scan(text(first + i)) {
-                        out.append(Diagnostic(path: path, line: line, field: i < header.count ? header[i] : nil, rule: finding.rule,
+                        out.append(Diagnostic(path: path, line: line, field: i < headerCount ? header[i] : nil, rule: finding.rule,
                                               message: PersonalData.message(for: finding.rule)))
                     }
                 }
@@ -316,26 +347,27 @@ struct TableRules {
             // Whether some non-empty cell names no code of its list (reported below).
             var fkValid = true
             for j in 0..<fkCount where fkColumns[j] < cellCount {
-                let c = first + fkColumns[j]
+                let c = first &+ fkColumns[j]
                 let s = Int(starts[c]), e = Int(ends[c])
                 let (ls, le, lid) = lastCode[j]
-                if e - s == le - ls, e == s || memcmp(base + s, base + ls, e - s) == 0 {
-                    codeIds[fkColumns[j]] = lid
+                let id: Int
+                if e &- s == le &- ls && same(s, ls, e &- s) {
+                    id = lid
                 } else {
-                    let id = s == e ? -1 : fkTables[j].id(cell(c)) ?? -1
-                    codeIds[fkColumns[j]] = id
+                    id = s == e ? -1 : fkTables[j].id(UnsafeBufferPointer(start: base + s, count: e &- s)) ?? -1
                     lastCode[j] = (s, e, id)
                 }
-                if codeIds[fkColumns[j]] < 0 && e > s { fkValid = false }
+                codeIds[fkColumns[j]] = id
+                if id < 0 && e > s { fkValid = false }
             }
             // The key: packed from code ids when every key cell is a known code, else as text.
             var keyComplete = true, keyPacks = packs, packedKey: UInt64 = 0
             for d in 0..<keyColumns.count {
                 let k = keyColumns[d]
-                if k >= cellCount || ends[first + k] == starts[first + k] { keyComplete = false; break }
+                if k >= cellCount || ends[first &+ k] == starts[first &+ k] { keyComplete = false; break }
                 if keyPacks {
                     let id = codeIds[k]
-                    if id < 0 { keyPacks = false } else { packedKey |= UInt64(id + 1) << keyShifts[d] }
+                    if id < 0 { keyPacks = false } else { packedKey |= UInt64(id &+ 1) << keyShifts[d] }
                 }
             }
             if keyComplete {
@@ -346,11 +378,11 @@ struct TableRules {
                     let entry = rowValid && fkValid ? Int32(rows.count) : -Int32(line)
                     if let existing = rows.index.insertIfAbsent(key, entry) {
                         let firstLine = existing >= 0 ? Int(rows.lines[Int(existing)]) : Int(-existing)
-                        out.append(primaryKeyError(line, plan.keyColumns.map { text(first + $0) }, firstLine))
+                        out.append(primaryKeyError(line, keyColumns.map { text(first + $0) }, firstLine))
                         rowValid = false
                     }
                 } else {
-                    let key = plan.keyColumns.map { text(first + $0) }
+                    let key = keyColumns.map { text(first + $0) }
                     if let firstLine = firstLineOfTextKey[key] {
                         out.append(primaryKeyError(line, key, firstLine))
                         rowValid = false
@@ -370,7 +402,7 @@ struct TableRules {
             if rowValid {
                 let key: UInt64
                 if keyPacks { key = packedKey } else {
-                    let values = plan.keyColumns.map { text(first + $0) }
+                    let values = keyColumns.map { text(first + $0) }
                     key = interner.number(values)
                     rows.keyValues.append(values)
                     _ = rows.index.insertIfAbsent(key, Int32(rows.count))
@@ -378,9 +410,12 @@ struct TableRules {
                 rows.keys.append(key)
                 rows.lines.append(Int32(line))
                 rows.measures.append(contentsOf: measureValues)
-                let reason = plan.reasonColumn.map { cell(first + $0) }
-                rows.reasonEmpty.append(reason?.isEmpty ?? true)
-                rows.suppressed.append(reason.map { $0.elementsEqual("suppressed".utf8) } ?? false)
+                // The reason cell as the loop above left it: absent past the row's end.
+                let (rs, re) = reasonColumn >= 0 && reasonColumn < cellCount
+                    ? (Int(starts[first &+ reasonColumn]), Int(ends[first &+ reasonColumn])) : (0, 0)
+                rows.reasonEmpty.append(rs == re)
+                rows.suppressed.append(re &- rs == suppressed.count
+                                       && suppressed.withUnsafeBufferPointer { memcmp(base + rs, $0.baseAddress!, $0.count) == 0 })
             }
         }
     }
@@ -467,19 +502,26 @@ struct TableRules {
         func isAll(_ r: Int) -> Bool {
             plan.packed ? (rows.keys[r] >> shift) & fieldMask == allCode : rows.keyValues[r][d] == "ALL"
         }
-        // Tidy tables list a total near its parts, at the same distance row after row: the row at the last
-        // distance is tried before the key is looked up.
-        var lastDistance = 0
+        // Tidy tables list a total at a regular distance from its parts: the same for every part, alternating
+        // (F +2, M +1), or stepping (each age group 3 rows nearer its total). Those three guesses from the
+        // last two distances are tried before the key is looked up.
+        var distance = 0, distanceBefore = 0
         func allRow(of r: Int) -> Int? {
             let found: Int?
             if plan.packed {
-                found = rows.row((rows.keys[r] & ~(fieldMask << shift)) | (allCode << shift), hint: r &+ lastDistance)
+                let key = (rows.keys[r] & ~(fieldMask << shift)) | (allCode << shift)
+                let keys = rows.keys
+                func at(_ guess: Int) -> Bool { guess >= 0 && guess < keys.count && keys[guess] == key }
+                if at(r &+ distance) { found = r &+ distance }
+                else if at(r &+ distanceBefore) { found = r &+ distanceBefore }
+                else if at(r &+ 2 &* distance &- distanceBefore) { found = r &+ 2 &* distance &- distanceBefore }
+                else { found = rows.row(key, hint: -1) }
             } else {
                 var values = rows.keyValues[r]
                 values[d] = "ALL"
                 found = rows.row(interner.number(values), hint: -1)
             }
-            if let found { lastDistance = found &- r }
+            if let found { distanceBefore = distance; distance = found &- r }
             return found
         }
         var out: [Diagnostic] = []
