@@ -31,6 +31,48 @@ final class TableEngineDifferentialTests: XCTestCase {
         }
     }
 
+    /// Files without a quote take a quicker reading (whole words scanned for separators and line ends):
+    /// it must give what the general reading gives, cell offsets, rows, lines and row offsets included
+    /// (the personal-data guard reads a row by its offsets), on every mix of line ends and lengths around
+    /// the eight-byte words.
+    func testTheQuickReadingOfFilesWithoutQuotesIsTheGeneralOne() {
+        var rng = SplitMix(state: 7)
+        let alphabet = Array("ab1,,\n\r ".utf8) + [0xC3, 0xA7]
+        var quick = 0
+        for round in 0..<20_000 {
+            var bytes = (0..<Int.random(in: 0...70, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            if round % 10 == 0 { bytes = [0xEF, 0xBB, 0xBF] + bytes }
+            let got = CSV.Cells(bytes), want = CSV.Cells(bytes, general: true)
+            let shown = String(decoding: bytes, as: UTF8.self).debugDescription
+            XCTAssertEqual(got.starts, want.starts, shown)
+            XCTAssertEqual(got.ends, want.ends, shown)
+            XCTAssertEqual(got.rowEnds, want.rowEnds, shown)
+            XCTAssertEqual(got.lines, want.lines, shown)
+            XCTAssertEqual(got.rowOffsets, want.rowOffsets, shown)
+            XCTAssertEqual(got.fileCount, want.fileCount, shown)
+            XCTAssertEqual(got.storage, want.storage, shown)
+            XCTAssertEqual(got.problems, want.problems, shown)
+            if got.rowCount > 1 { quick += 1 }
+        }
+        XCTAssertGreaterThan(quick, 10_000)
+    }
+
+    /// The personal-data prefilter counts digits and looks for `@` eight bytes at a time: against a byte
+    /// loop on every byte value (UTF-8 lead and continuation bytes, `/` and `:` beside the digits, `?` and
+    /// `A` beside the `@`) and every length around the word.
+    func testTheWordWiseDigitCountIsTheBytewiseOne() {
+        var rng = SplitMix(state: 11)
+        let near: [UInt8] = [0x2F, 0x30, 0x35, 0x39, 0x3A, 0x3F, 0x40, 0x41, 0xB0, 0xB9, 0xC0, 0xC3]
+        for round in 0..<50_000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &rng)).map { _ in
+                round % 2 == 0 ? UInt8.random(in: 0...255, using: &rng) : near.randomElement(using: &rng)!
+            }
+            let (digits, at) = bytes.withUnsafeBufferPointer(PersonalData.digitsAndAt)
+            XCTAssertEqual(digits, bytes.filter { (0x30...0x39).contains($0) }.count, "\(bytes)")
+            XCTAssertEqual(at, bytes.contains(0x40), "\(bytes)")
+        }
+    }
+
     /// Both engines on one file; returns the new engine's rows for the outlier comparison.
     @discardableResult
     func compare(_ path: String, _ bytes: [UInt8], dataset: Dataset, codeLists: CodeLists,

@@ -1,6 +1,8 @@
 /// RFC 4180 CSV, read from bytes and written canonically. Hand-written because the rows must keep the
 /// physical line they started on (diagnostics name it) and malformed input must give problems, not throws;
 /// the CSV packages available (SwiftCSV, CSV.swift) offer neither.
+import Foundation
+
 public enum CSV {
     /// One parsed row and the 1-based line it starts on.
     public struct Row: Sendable, Equatable {
@@ -70,14 +72,101 @@ public enum CSV {
         }
 
         public init(_ bytes: [UInt8], separator: UInt8 = UInt8(ascii: ",")) {
+            self.init(bytes, separator: separator, general: false)
+        }
+
+        /// `general`: read every file as one that has quotes (what a test compares the quick reading with).
+        init(_ bytes: [UInt8], separator: UInt8 = UInt8(ascii: ","), general: Bool) {
             storage = bytes
             let n = bytes.count
             // Offsets are 32-bit: files are checked against the 10 MiB limit before they are parsed, and a
             // longer input is cut rather than misread.
             let limit = min(n, Int(Int32.max) / 2)
             var extra: [UInt8] = []
-            bytes.withUnsafeBufferPointer { parse($0, count: limit, separator: separator, extra: &extra) }
+            bytes.withUnsafeBufferPointer { b in
+                // Most files have no quote at all: their cells are exactly the stretches between separators.
+                let quoted = general || limit > 0 && memchr(b.baseAddress!, Int32(UInt8(ascii: "\"")), limit) != nil
+                if quoted { parse(b, count: limit, separator: separator, extra: &extra) }
+                else { parseUnquoted(b, count: limit, separator: separator) }
+            }
             if !extra.isEmpty { storage = Array(bytes[..<limit]) + extra }
+        }
+
+        /// `parse` for a file without a quote, with the same cells, rows, lines and offsets: one pass that
+        /// stops only at separators and line ends, writing into buffers sized by counting those first (this
+        /// runs on every file of every validation).
+        private mutating func parseUnquoted(_ b: UnsafeBufferPointer<UInt8>, count n: Int, separator comma: UInt8) {
+            let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+            // Eight bytes at a time: per byte, the high bit of `breaks(w)` is set where the byte is a separator
+            // or a line end (an exact per-byte zero test of `w ^ c`, no carry between bytes).
+            let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080, low = ones &* 0x7F
+            let commas = ones &* UInt64(comma), lfs = ones &* UInt64(lf), crs = ones &* UInt64(cr)
+            func zeros(_ x: UInt64) -> UInt64 { ~(((x & low) &+ low) | x) & high }
+            func breakBits(_ w: UInt64) -> UInt64 { zeros(w ^ commas) | zeros(w ^ lfs) | zeros(w ^ crs) }
+            let raw = UnsafeRawPointer(b.baseAddress!)
+            func word(_ at: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+            func isBreak(_ c: UInt8) -> Bool { c == comma || c == lf || c == cr }
+            var breaks = 0, k = 0
+            while k &+ 8 <= n { breaks &+= Int(truncatingIfNeeded: ((breakBits(word(k)) >> 7) &* ones) >> 56); k &+= 8 }
+            while k < n { breaks &+= isBreak(b[k]) ? 1 : 0; k &+= 1 }
+            let cellCapacity = breaks + 1
+            let starts = UnsafeMutableBufferPointer<Int32>.allocate(capacity: cellCapacity)
+            let ends = UnsafeMutableBufferPointer<Int32>.allocate(capacity: cellCapacity)
+            let rowEnds = UnsafeMutableBufferPointer<Int32>.allocate(capacity: cellCapacity)
+            let lines = UnsafeMutableBufferPointer<Int32>.allocate(capacity: cellCapacity)
+            let rowOffsets = UnsafeMutableBufferPointer<Int32>.allocate(capacity: cellCapacity)
+            defer { starts.deallocate(); ends.deallocate(); rowEnds.deallocate(); lines.deallocate(); rowOffsets.deallocate() }
+            var cells = 0, rows = 0
+            var start = 0
+            if n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { start = 3 }
+            fileCount = n
+            // `fieldStart` is one past the last break handled: the current cell, and row, start there.
+            var rowStart = start, fieldStart = start
+            var line: Int32 = 1
+            var cellsInRow = 0
+            func endRow(at end: Int) {
+                starts[cells] = Int32(truncatingIfNeeded: fieldStart); ends[cells] = Int32(truncatingIfNeeded: end); cells &+= 1
+                rowEnds[rows] = Int32(truncatingIfNeeded: cells); lines[rows] = line
+                rowOffsets[rows] = Int32(truncatingIfNeeded: rowStart); rows &+= 1
+            }
+            var j = start
+            while j < n {
+                // The breaks of the next eight bytes (fewer at the end), handled lowest first.
+                let wordStart = j
+                var m: UInt64 = 0
+                if j &+ 8 <= n {
+                    m = breakBits(word(j))
+                    j &+= 8
+                } else {
+                    for k in 0..<(n &- j) where isBreak(b[j &+ k]) { m |= 0x80 << (8 &* UInt64(k)) }
+                    j = n
+                }
+                while m != 0 {
+                    let position = wordStart &+ m.trailingZeroBitCount >> 3
+                    m &= m &- 1
+                    if position < fieldStart { continue }   // the LF of a CRLF already handled
+                    if b[position] == comma {
+                        starts[cells] = Int32(truncatingIfNeeded: fieldStart); ends[cells] = Int32(truncatingIfNeeded: position)
+                        cells &+= 1
+                        cellsInRow &+= 1
+                        fieldStart = position &+ 1
+                    } else {
+                        var next = position &+ 1
+                        if b[position] == cr, next < n, b[next] == lf { next &+= 1 }
+                        endRow(at: position)
+                        cellsInRow = 0
+                        fieldStart = next; rowStart = next
+                        line &+= 1
+                    }
+                }
+            }
+            // A last row without a line end: a separator in it, or bytes after the last break.
+            if cellsInRow > 0 || fieldStart < n { endRow(at: n) }
+            self.starts = Array(UnsafeBufferPointer(rebasing: starts[..<cells]))
+            self.ends = Array(UnsafeBufferPointer(rebasing: ends[..<cells]))
+            self.rowEnds = Array(UnsafeBufferPointer(rebasing: rowEnds[..<rows]))
+            self.lines = Array(UnsafeBufferPointer(rebasing: lines[..<rows]))
+            self.rowOffsets = Array(UnsafeBufferPointer(rebasing: rowOffsets[..<rows]))
         }
 
         private mutating func parse(_ b: UnsafeBufferPointer<UInt8>, count n: Int, separator comma: UInt8, extra: inout [UInt8]) {

@@ -82,32 +82,39 @@ public struct OutlierRule {
         let tables = history.compactMap { $0 }
         guard !tables.isEmpty else { return [] }
         let n = rows.count, measureCount = plan.measures.count, periods = tables.count
-        // Per earlier table: the row holding each of this table's keys (-1 where none), found once per row,
-        // so the loop below reads the earlier values of a cell without looking a key up per measure.
-        let found = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n * periods)
-        defer { found.deallocate() }
-        for (k, table) in tables.enumerated() {
-            for r in 0..<n { found[r * periods + k] = Int32(table.row(rows.keys[r], hint: r) ?? -1) }
+        // Per cell of this table, its filed earlier values side by side: `earlier[cell * periods ..<+ count[cell]]`,
+        // gathered one earlier table at a time, reading each through a plain pointer.
+        let cells = n * measureCount
+        let earlier = UnsafeMutableBufferPointer<Double>.allocate(capacity: cells * periods)
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: cells)
+        counts.initialize(repeating: 0)
+        defer { earlier.deallocate(); counts.deallocate() }
+        let none = KeyedRows.none
+        rows.keys.withUnsafeBufferPointer { keys in
+            for table in tables {
+                table.measures.withUnsafeBufferPointer { values in
+                    for r in 0..<n {
+                        guard let p = table.row(keys[r], hint: r) else { continue }
+                        for m in 0..<measureCount {
+                            let x = values[p &* measureCount &+ m]
+                            guard x != none && x >= 0 else { continue }
+                            let cell = r &* measureCount &+ m
+                            earlier[cell &* periods &+ counts[cell]] = Double(x)
+                            counts[cell] &+= 1
+                        }
+                    }
+                }
+            }
         }
         var out: [Diagnostic] = []
         let names = plan.measures.map(\.name)
-        let none = KeyedRows.none
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: periods) { scratch in
-            for r in 0..<n {
-                for m in 0..<measureCount {
-                    let value = rows.measures[r &* measureCount &+ m]
-                    guard value != none else { continue }
-                    var count = 0
-                    for k in 0..<periods {
-                        let p = Int(found[r &* periods &+ k])
-                        guard p >= 0 else { continue }
-                        let x = tables[k].measures[p &* measureCount &+ m]
-                        if x != none && x >= 0 { scratch[count] = Double(x); count &+= 1 }
-                    }
-                    guard let comparison = Self.judge(Int(value), history: UnsafeMutableBufferPointer(rebasing: scratch[0..<count])) else { continue }
-                    out.append(Diagnostic(path: path, line: Int(rows.lines[r]), field: names[m], rule: "outlier", severity: .warning,
-                                          message: comparison.message(field: names[m])))
-                }
+        rows.measures.withUnsafeBufferPointer { values in
+            for cell in 0..<cells where values[cell] != none {
+                let history = UnsafeMutableBufferPointer(rebasing: earlier[cell &* periods ..< cell &* periods &+ counts[cell]])
+                guard let comparison = Self.judge(Int(values[cell]), history: history) else { continue }
+                let (r, m) = cell.quotientAndRemainder(dividingBy: measureCount)
+                out.append(Diagnostic(path: path, line: Int(rows.lines[r]), field: names[m], rule: "outlier", severity: .warning,
+                                      message: comparison.message(field: names[m])))
             }
         }
         return out
