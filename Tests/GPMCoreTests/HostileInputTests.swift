@@ -16,6 +16,23 @@ final class HostileInputTests: XCTestCase {
     }
 
     /// Issue 10: a count of 10^17 after a period with 1 trapped in the outlier rule's percentage.
+    /// A file is read into an array sized by `fstat`; one whose size says less than it holds (it grew after
+    /// the `fstat`, or it is a kernel file that says 0) is read to its end all the same.
+    func testAFileLongerThanItsSizeIsReadWhole() throws {
+        let source = DirectorySource(root: "/proc/self")
+        var st = stat()
+        XCTAssertEqual(stat("/proc/self/maps", &st), 0)
+        XCTAssertEqual(st.st_size, 0)
+        let bytes = try XCTUnwrap(source.bytes(at: "maps"))
+        XCTAssertGreaterThan(bytes.count, 1_000)
+        XCTAssertEqual(bytes.last, UInt8(ascii: "\n"))
+        let dir = TemporaryDirectory()
+        let exact = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        try Data(exact).write(to: URL(fileURLWithPath: dir.path + "/f.csv"))
+        XCTAssertEqual(DirectorySource(root: dir.path).bytes(at: "f.csv"), exact)
+        XCTAssertEqual(DirectorySource(root: dir.path).bytes(at: "absent.csv"), nil)
+    }
+
     func testAHugeCountAfterASmallOneIsAnOutlierNotATrap() throws {
         let dir = TemporaryDirectory()
         let root = try templateCopy(dir)

@@ -83,17 +83,35 @@ public struct DirectorySource: FileSource {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
-        var result = [UInt8](repeating: 0, count: Int(st.st_size))
-        var filled = 0
-        while true {
-            if filled == result.count { result.append(contentsOf: [UInt8](repeating: 0, count: max(4096, filled))) }
-            let n = result.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { return nil }
-            if n == 0 { break }
-            filled += n
+        // Read straight into an array of the size fstat gave, with a byte to spare (zero-filling the array
+        // first and growing it for a last read that finds the end cost a fill and a copy of every file).
+        // Reading stops once that size is in, without a read to see the end: a file still being written can
+        // be read short either way. One that says it is empty (a kernel file) or fills the byte to spare
+        // (it grew) is read on in chunks.
+        var failed = false, filledUp = false
+        let size = Int(st.st_size)
+        var result = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            count = 0
+            while count < buffer.count && (count < size || size == 0) {
+                let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { failed = true; return }
+                if n == 0 { return }
+                count += n
+            }
+            filledUp = count == buffer.count
         }
-        result.removeSubrange(filled...)
+        guard !failed else { return nil }
+        if filledUp {
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                guard n >= 0 else { return nil }
+                if n == 0 { break }
+                result.append(contentsOf: chunk[..<n])
+            }
+        }
         return result
     }
 }

@@ -93,10 +93,15 @@ public enum PersonalData {
         guard let base = u.baseAddress else { return (0, false) }
         let raw = UnsafeRawPointer(base)
         var i = 0
-        while i &+ 8 <= u.count { look(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)); i &+= 8 }
-        if i < u.count {
-            var w: UInt64 = 0   // the last bytes, the rest of the word zero (neither a digit nor an `@`)
-            for k in 0..<(u.count &- i) { w |= UInt64(base[i &+ k]) << (8 &* UInt64(k)) }
+        while i &+ 8 <= u.count { look(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))); i &+= 8 }
+        let rest = u.count &- i
+        if rest > 0 && u.count >= 8 {
+            // The last eight bytes, those already looked at shifted out (zero bytes are neither a digit nor an `@`).
+            let last = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: u.count &- 8, as: UInt64.self))
+            look(last >> (8 &* UInt64(8 &- rest)))
+        } else if rest > 0 {
+            var w: UInt64 = 0
+            for k in 0..<rest { w |= UInt64(base[i &+ k]) << (8 &* UInt64(k)) }
             look(w)
         }
         return (digits, at != 0)

@@ -257,13 +257,20 @@ struct TableRules {
         guard let base = b.baseAddress else { return }
         let storageCount = b.count
         func same(_ s: Int, _ t: Int, _ count: Int) -> Bool {
-            // Codes are a few bytes: compared as one word when eight bytes can be read at both places (a
-            // byte loop mispredicts its exit; memcmp is a call).
-            if count <= 8 && s &+ 8 <= storageCount && t &+ 8 <= storageCount {
+            // Codes are a few bytes: compared a word at a time where whole words can be read at both places
+            // (a byte loop mispredicts its exit; memcmp is a call).
+            let words = (count &+ 7) >> 3
+            if s &+ 8 &* words <= storageCount && t &+ 8 &* words <= storageCount {
                 let raw = UnsafeRawPointer(base)
-                let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: s, as: UInt64.self))
-                    ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: t, as: UInt64.self))
-                return count == 8 ? x == 0 : x & ((1 << (8 &* UInt64(count))) &- 1) == 0
+                var k = 0, left = count
+                while left > 0 {
+                    let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: s &+ k, as: UInt64.self))
+                        ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: t &+ k, as: UInt64.self))
+                    if left < 8 { return x & ((1 << (8 &* UInt64(left))) &- 1) == 0 }
+                    if x != 0 { return false }
+                    k &+= 8; left &-= 8
+                }
+                return true
             }
             var k = 0
             while k < count, base[s &+ k] == base[t &+ k] { k &+= 1 }
@@ -507,49 +514,60 @@ struct TableRules {
         let n = rows.count, measureCount = names.count
         let shift = plan.keyShifts[d], fieldMask = ((1 as UInt64) << plan.keyWidths[d]) &- 1
         let allCode = UInt64(total.allId + 1)
-        func isAll(_ r: Int) -> Bool {
-            plan.packed ? (rows.keys[r] >> shift) & fieldMask == allCode : rows.keyValues[r][d] == "ALL"
-        }
-        // Tidy tables list a total at a regular distance from its parts: the same for every part, alternating
-        // (F +2, M +1), or stepping (each age group 3 rows nearer its total). Those three guesses from the
-        // last two distances are tried before the key is looked up.
-        var distance = 0, distanceBefore = 0
-        func allRow(of r: Int) -> Int? {
-            let found: Int?
-            if plan.packed {
-                let key = (rows.keys[r] & ~(fieldMask << shift)) | (allCode << shift)
-                let keys = rows.keys
-                func at(_ guess: Int) -> Bool { guess >= 0 && guess < keys.count && keys[guess] == key }
-                if at(r &+ distance) { found = r &+ distance }
-                else if at(r &+ distanceBefore) { found = r &+ distanceBefore }
-                else if at(r &+ 2 &* distance &- distanceBefore) { found = r &+ 2 &* distance &- distanceBefore }
-                else { found = rows.row(key, hint: -1) }
-            } else {
-                var values = rows.keyValues[r]
-                values[d] = "ALL"
-                found = rows.row(interner.number(values), hint: -1)
+        // Per row: the row of its `ALL` total over this dimension, -1 for a total itself or a part without one.
+        let allOf = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
+        defer { allOf.deallocate() }
+        if plan.packed {
+            // Tidy tables list a total at a regular distance from its parts: the same for every part,
+            // alternating (F +2, M +1), or stepping (each age group 3 rows nearer its total). Those three
+            // guesses from the last two distances are tried before the key is looked up.
+            rows.keys.withUnsafeBufferPointer { keys in
+                var distance = 0, distanceBefore = 0
+                func at(_ guess: Int, _ key: UInt64) -> Bool { guess >= 0 && guess < n && keys[guess] == key }
+                for r in 0..<n {
+                    let own = keys[r]
+                    if (own >> shift) & fieldMask == allCode { allOf[r] = -1; continue }
+                    let key = (own & ~(fieldMask << shift)) | (allCode << shift)
+                    let found: Int?
+                    if at(r &+ distance, key) { found = r &+ distance }
+                    else if at(r &+ distanceBefore, key) { found = r &+ distanceBefore }
+                    else if at(r &+ 2 &* distance &- distanceBefore, key) { found = r &+ 2 &* distance &- distanceBefore }
+                    else { found = rows.row(key, hint: -1) }
+                    if let found { distanceBefore = distance; distance = found &- r }
+                    allOf[r] = found ?? -1
+                }
             }
-            if let found { distanceBefore = distance; distance = found &- r }
-            return found
+        } else {
+            for r in 0..<n {
+                var values = rows.keyValues[r]
+                guard values[d] != "ALL" else { allOf[r] = -1; continue }
+                values[d] = "ALL"
+                allOf[r] = rows.row(interner.number(values), hint: -1) ?? -1
+            }
         }
         var out: [Diagnostic] = []
         // Per `ALL` row and measure: the sum and largest of its parts, and whether one is unknown.
-        var sums = [Int](repeating: 0, count: n * measureCount)
-        var largest = [Int](repeating: Int.min, count: n * measureCount)
-        var unknown = [Bool](repeating: false, count: n * measureCount)
-        var parts = [Int](repeating: 0, count: n)
-        for r in 0..<n where !isAll(r) {
-            guard let a = allRow(of: r) else { continue }
-            parts[a] += 1
-            for m in 0..<measureCount {
-                let slot = a * measureCount + m
-                guard let v = rows.measure(r, m) else { unknown[slot] = true; continue }
-                if let totalValue = rows.measure(a, m), v > totalValue {
-                    out.append(Diagnostic(path: path, line: Int(rows.lines[r]), field: names[m], rule: "part-exceeds-total",
-                                          message: Messages.partExceeds(names[m], total.name, v, totalValue, Int(rows.lines[a]))))
+        let slots = n * measureCount
+        let sums = UnsafeMutableBufferPointer<Int>.allocate(capacity: slots), largest = UnsafeMutableBufferPointer<Int>.allocate(capacity: slots)
+        let unknown = UnsafeMutableBufferPointer<Bool>.allocate(capacity: slots), parts = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
+        sums.initialize(repeating: 0); largest.initialize(repeating: Int.min); unknown.initialize(repeating: false); parts.initialize(repeating: 0)
+        defer { sums.deallocate(); largest.deallocate(); unknown.deallocate(); parts.deallocate() }
+        rows.measures.withUnsafeBufferPointer { values in
+            for r in 0..<n where allOf[r] >= 0 {
+                let a = allOf[r]
+                parts[a] &+= 1
+                for m in 0..<measureCount {
+                    let slot = a &* measureCount &+ m
+                    let value = values[r &* measureCount &+ m]
+                    guard value != KeyedRows.none else { unknown[slot] = true; continue }
+                    let v = Int(value), totalValue = values[slot]
+                    if totalValue != KeyedRows.none, v > Int(totalValue) {
+                        out.append(Diagnostic(path: path, line: Int(rows.lines[r]), field: names[m], rule: "part-exceeds-total",
+                                              message: Messages.partExceeds(names[m], total.name, v, Int(totalValue), Int(rows.lines[a]))))
+                    }
+                    sums[slot] = sums[slot].saturatingAdd(v)
+                    largest[slot] = max(largest[slot], v)
                 }
-                sums[slot] = sums[slot].saturatingAdd(v)
-                largest[slot] = max(largest[slot], v)
             }
         }
         for a in 0..<n where parts[a] > 0 {

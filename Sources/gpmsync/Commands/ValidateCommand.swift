@@ -22,8 +22,9 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let root = options.root
         let source = DirectorySource(root: root)
-        let validator = (try? DataRepository(path: root))?.workingTreeValidator() ?? Validator(source: source)
+        var validator = (try? DataRepository(path: root))?.workingTreeValidator() ?? Validator(source: source)
         let entries = paths.isEmpty ? validator.source.files() : try entries(source)
+        if paths.isEmpty { validator.listing = Set(entries.map(\.path)) }
         // Written as found: a million findings never sit in memory at once.
         let report = ReportWriter(format: format == .text ? .text(options.language, all: all) : .json) { bytes in
             FileHandle.standardOutput.write(Data(bytes))
