@@ -79,10 +79,21 @@ public final class ReportWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// The last path written and its JSON form: a file's findings all name it.
+    private var lastPath: String?
+    private var lastPathJSON: [UInt8] = []
+
     /// The keys and order of `Diagnostic.encode(to:)`: absent line and field are `null`.
     private func appendJSON(_ d: Diagnostic) {
-        buffer.append(contentsOf: "{\"path\": ".utf8); appendString(d.path)
-        buffer.append(contentsOf: ", \"line\": ".utf8); buffer.append(contentsOf: (d.line.map(String.init) ?? "null").utf8)
+        buffer.append(contentsOf: "{\"path\": ".utf8)
+        if d.path != lastPath {
+            lastPathJSON.removeAll(keepingCapacity: true)
+            Self.appendJSONString(d.path, to: &lastPathJSON)
+            lastPath = d.path
+        }
+        buffer.append(contentsOf: lastPathJSON)
+        buffer.append(contentsOf: ", \"line\": ".utf8)
+        if let line = d.line { CSV.appendInteger(Int64(line), to: &buffer) } else { buffer.append(contentsOf: "null".utf8) }
         buffer.append(contentsOf: ", \"field\": ".utf8)
         if let f = d.field { appendString(f) } else { buffer.append(contentsOf: "null".utf8) }
         buffer.append(contentsOf: ", \"rule\": ".utf8); appendString(d.rule)
@@ -122,7 +133,9 @@ public final class ReportWriter {
                     continue
                 }
                 // A multi-byte character (the string is valid UTF-8): decoded only to ask whether a
-                // terminal would act on it, copied with its run otherwise.
+                // terminal would act on it, copied with its run otherwise. Two bytes led by 0xC3–0xD7 or
+                // 0xD9–0xDF (U+00C0–U+05FF, U+0640–U+07FF: the Turkish letters among them) never are.
+                if b >= 0xC3 && b <= 0xDF && b != 0xD8 { i += 2; continue }
                 let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
                 var value = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
                 for k in 1..<length where i + k < u.count { value = value << 6 | UInt32(u[i + k] & 0x3F) }

@@ -108,13 +108,14 @@ public struct OutlierRule {
         }
         var out: [Diagnostic] = []
         let names = plan.measures.map(\.name)
+        var en: [UInt8] = [], tr: [UInt8] = []
         rows.measures.withUnsafeBufferPointer { values in
             for cell in 0..<cells where values[cell] != none {
                 let history = UnsafeMutableBufferPointer(rebasing: earlier[cell &* periods ..< cell &* periods &+ counts[cell]])
                 guard let comparison = Self.judge(Int(values[cell]), history: history) else { continue }
                 let (r, m) = cell.quotientAndRemainder(dividingBy: measureCount)
                 out.append(Diagnostic(path: path, line: Int(rows.lines[r]), field: names[m], rule: "outlier", severity: .warning,
-                                      message: comparison.message(field: names[m])))
+                                      message: comparison.message(field: names[m], en: &en, tr: &tr)))
             }
         }
         return out
@@ -125,9 +126,15 @@ extension OutlierRule.Comparison {
     /// "count = 1020 is unusual: 10.1 times the median of its 12 earlier periods, 101 (they ranged from 95 to
     /// 110)", in both languages.
     func message(field: String) -> Message {
+        var en: [UInt8] = [], tr: [UInt8] = []
+        return message(field: field, en: &en, tr: &tr)
+    }
+
+    /// The same, built in `en` and `tr` (emptied first), which a caller with many findings reuses.
+    func message(field: String, en: inout [UInt8], tr: inout [UInt8]) -> Message {
         // Each language's sentence built as bytes: a tree with many findings formats tens of thousands, and
         // appending to a `String` piece by piece cost more than the rule itself.
-        var en: [UInt8] = [], tr: [UInt8] = []
+        en.removeAll(keepingCapacity: true); tr.removeAll(keepingCapacity: true)
         en.reserveCapacity(192); tr.reserveCapacity(192)
         func put(_ s: StaticString, _ out: inout [UInt8]) {
             out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))

@@ -305,25 +305,18 @@ struct TableRules {
             for m in 0..<measureCount { measureValues[m] = KeyedRows.none }
             for i in 0..<columnCount {
                 guard i < cellCount else {
-                    guard i < headerCount else { rowValid = false; continue }
-                    if checks[i].mustHaveValue {
-                        out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "constraint-error", message: Messages.required()))
-                    }
-                    out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "missing-cell", message: Messages.missingCell(columns[i].field.name)))
+                    if i < headerCount { reportMissingCell(i, line: line, into: &out) }
                     rowValid = false
                     continue
                 }
                 let s = Int(starts[first &+ i]), e = Int(ends[first &+ i])
                 let v = UnsafeBufferPointer(start: base + s, count: e &- s)
                 if rowMayHoldIdentifier && e &- s >= shortestSuspect && PersonalData.mayHoldIdentifier(v) {
-                    for finding in PersonalData.scan(text(first + i)) {
-                        out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: finding.rule,
-                                              message: PersonalData.message(for: finding.rule)))
-                    }
+                    reportIdentifiers(in: v, line: line, field: columns[i].field.name, into: &out)
                 }
                 if onlyEmptyIsMissing ? s == e : plan.isMissing(v) {
                     if checks[i].mustHaveValue {
-                        out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "constraint-error", message: Messages.required()))
+                        report(i, line: line, rule: "constraint-error", Messages.required(), into: &out)
                         rowValid = false
                     }
                     continue
@@ -333,30 +326,23 @@ struct TableRules {
                 if type == .integer {
                     number = parseInteger(v)
                     if number == nil {
-                        out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "type-error", message: Messages.typeError(text(first + i), .integer)))
+                        report(i, line: line, rule: "type-error", Messages.typeError(String(decoding: v, as: UTF8.self), .integer), into: &out)
                         rowValid = false
                         continue
                     }
-                } else if type != .string && type != .any, let problem = typeProblem(text(first + i), columns[i].field) {
-                    out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "type-error", message: problem))
+                } else if type != .string && type != .any, !typeHolds(i, v, line: line, into: &out) {
                     rowValid = false
                     continue
                 }
                 if checks[i].checksText || !withinBounds(number, v, checks[i]) {
-                    if let problem = constraintProblem(text(first + i), columns[i].field, columns[i].pattern) {
-                        out.append(Diagnostic(path: path, line: line, field: columns[i].field.name, rule: "constraint-error", message: problem))
-                        rowValid = false
-                    }
+                    if !constraintsHold(i, v, line: line, into: &out) { rowValid = false }
                 }
                 let measure = checks[i].measure
                 if measure >= 0, let number { measureValues[measure] = Int64(number) }
             }
             if rowMayHoldIdentifier {
                 for i in min(columnCount, cellCount)..<cellCount where PersonalData.mayHoldIdentifier(cell(first + i)) {
-                    for finding in PersonalData.scan(text(first + i)) {
-                        out.append(Diagnostic(path: path, line: line, field: i < headerCount ? header[i] : nil, rule: finding.rule,
-                                              message: PersonalData.message(for: finding.rule)))
-                    }
+                    reportIdentifiers(in: cell(first + i), line: line, field: i < headerCount ? header[i] : nil, into: &out)
                 }
             }
             // Whether some non-empty cell names no code of its list (reported below).
@@ -433,6 +419,47 @@ struct TableRules {
                                        && suppressed.withUnsafeBufferPointer { memcmp(base + rs, $0.baseAddress!, $0.count) == 0 })
             }
         }
+    }
+
+    // The findings of the row loop, out of it: kept there, their strings and calls made the loop's code
+    // large enough that its own values no longer stayed in registers.
+
+    @inline(never)
+    private func report(_ column: Int, line: Int, rule: String, _ message: Message, into out: inout [Diagnostic]) {
+        out.append(Diagnostic(path: path, line: line, field: plan.columns[column].field.name, rule: rule, message: message))
+    }
+
+    @inline(never)
+    private func reportMissingCell(_ column: Int, line: Int, into out: inout [Diagnostic]) {
+        let name = plan.columns[column].field.name
+        if plan.cellChecks[column].mustHaveValue {
+            out.append(Diagnostic(path: path, line: line, field: name, rule: "constraint-error", message: Messages.required()))
+        }
+        out.append(Diagnostic(path: path, line: line, field: name, rule: "missing-cell", message: Messages.missingCell(name)))
+    }
+
+    @inline(never)
+    private func reportIdentifiers(in cell: UnsafeBufferPointer<UInt8>, line: Int, field: String?, into out: inout [Diagnostic]) {
+        for finding in PersonalData.scan(String(decoding: cell, as: UTF8.self)) {
+            out.append(Diagnostic(path: path, line: line, field: field, rule: finding.rule, message: PersonalData.message(for: finding.rule)))
+        }
+    }
+
+    /// Whether a cell of a number, boolean or date column reads as one; reported if not.
+    @inline(never)
+    private func typeHolds(_ column: Int, _ cell: UnsafeBufferPointer<UInt8>, line: Int, into out: inout [Diagnostic]) -> Bool {
+        guard let problem = typeProblem(String(decoding: cell, as: UTF8.self), plan.columns[column].field) else { return true }
+        report(column, line: line, rule: "type-error", problem, into: &out)
+        return false
+    }
+
+    /// Whether a cell meets its column's constraints; reported if not.
+    @inline(never)
+    private func constraintsHold(_ column: Int, _ cell: UnsafeBufferPointer<UInt8>, line: Int, into out: inout [Diagnostic]) -> Bool {
+        let c = plan.columns[column]
+        guard let problem = constraintProblem(String(decoding: cell, as: UTF8.self), c.field, c.pattern) else { return true }
+        report(column, line: line, rule: "constraint-error", problem, into: &out)
+        return false
     }
 
     private func primaryKeyError(_ line: Int, _ key: [String], _ firstLine: Int) -> Diagnostic {
