@@ -33,6 +33,27 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(DirectorySource(root: dir.path).bytes(at: "absent.csv"), nil)
     }
 
+    /// A file whose name is not UTF-8 (a Windows-1254 name copied in as bytes) cannot be named by a path
+    /// the product can write; it is reported, not passed over, wherever it lies, while the folder's other
+    /// files are validated as before.
+    func testAFileNamedInBytesThatAreNotUTF8IsReported() throws {
+        let dir = TemporaryDirectory()
+        let root = try templateCopy(dir)
+        try write(table([("SYR", "F", "10")]), to: root + "/" + residents + "2025Q1.csv")
+        let folder = root + "/" + residents
+        for name in [[0x62, 0x61, 0x64, 0xFF, 0xFE, 0x2E, 0x63, 0x73, 0x76], [0x47, 0xFC, 0x6C, 0x2E, 0x6D, 0x64]] as [[UInt8]] {
+            let path = Array(folder.utf8) + name + [0]
+            let fd = path.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) } }
+            XCTAssertGreaterThanOrEqual(fd, 0)
+            close(fd)
+        }
+        let d = validator(root).validateAll()
+        let refused = d.filter { $0.rule == "path-not-allowed" }
+        XCTAssertEqual(refused.count, 2, "\(d)")
+        XCTAssertTrue(refused.allSatisfy { $0.path.hasPrefix(residents) && $0.path.contains("\u{FFFD}") && $0.isError }, "\(refused)")
+        XCTAssertFalse(d.contains { $0.path.hasSuffix("2025Q1.csv") && $0.isError }, "\(d)")
+    }
+
     func testAHugeCountAfterASmallOneIsAnOutlierNotATrap() throws {
         let dir = TemporaryDirectory()
         let root = try templateCopy(dir)

@@ -51,20 +51,36 @@ public struct DirectorySource: FileSource {
         return entry(at: path).map { [$0] } ?? []
     }
 
+    /// The files under `relative`, read with `readdir` and `fstatat` on the folder (no full path resolved
+    /// per file: a whole tree is walked before its validation starts, on one thread). A name that is not
+    /// UTF-8 is listed with U+FFFD in place of its bad bytes: the file cannot be named by its path, and
+    /// validation reports it instead of passing over it.
     private func walk(_ relative: String, into result: inout [FileEntry]) {
         let dir = relative.isEmpty ? root : root + "/" + relative
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
-        for name in names where !(relative.isEmpty && name == ".git") && !isEditorTemporary(name) {
-            let rel = relative.isEmpty ? name : relative + "/" + name
+        guard let handle = opendir(dir) else { return }
+        defer { closedir(handle) }
+        let fd = dirfd(handle)
+        var folders: [String] = []
+        while let entry = readdir(handle) {
             var st = stat()
-            guard lstat(root + "/" + rel, &st) == 0 else { continue }
+            let name: String? = withUnsafePointer(to: &entry.pointee.d_name) { tuple in
+                tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { cName in
+                    let name = String(decoding: UnsafeRawBufferPointer(start: cName, count: strlen(cName)), as: UTF8.self)
+                    guard name != "." && name != "..", !(relative.isEmpty && name == ".git"), !isEditorTemporary(name),
+                          fstatat(fd, cName, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+                    return name
+                }
+            }
+            guard let name else { continue }
+            let rel = relative.isEmpty ? name : relative + "/" + name
             switch st.st_mode & S_IFMT {
-            case S_IFDIR: walk(rel, into: &result)
+            case S_IFDIR: folders.append(rel)
             case S_IFLNK: result.append(FileEntry(path: rel, size: 0, isSymlink: true))
             case S_IFREG: result.append(FileEntry(path: rel, size: Int(st.st_size), isSymlink: false))
             default: continue
             }
         }
+        for folder in folders { walk(folder, into: &result) }
     }
 
     public func entry(at path: String) -> FileEntry? {
