@@ -88,50 +88,57 @@ public struct CodeTable: Sendable {
 /// Hand-written for the same reason as `CodeTable`: `Dictionary<UInt64, Int32>` hashes with SipHash,
 /// several times the cost of this multiplicative hash on the validator's inner loop.
 struct PackedKeyMap {
-    private var keys: [UInt64]
-    private var values: [Int32]
-    private var used: [Bool]
+    /// Key and value side by side, so a probe reads one cache line; `Int32.min` marks a free slot (values
+    /// are row indexes or minus line numbers, never that).
+    private struct Slot { var key: UInt64; var value: Int32 }
+    private static let free = Int32.min
+    private var slots: [Slot]
     private var mask: Int
     private(set) var count = 0
 
     init(capacity: Int) {
         var c = 16
         while c < capacity * 2 { c *= 2 }
-        keys = [UInt64](repeating: 0, count: c)
-        values = [Int32](repeating: 0, count: c)
-        used = [Bool](repeating: false, count: c)
+        slots = [Slot](repeating: Slot(key: 0, value: Self.free), count: c)
         mask = c - 1
     }
 
+    @inline(__always)
     private func slot(_ key: UInt64) -> Int {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
     }
 
     func value(_ key: UInt64) -> Int32? {
-        var h = slot(key)
-        while used[h] {
-            if keys[h] == key { return values[h] }
-            h = (h + 1) & mask
+        slots.withUnsafeBufferPointer { slots in
+            var h = slot(key)
+            while slots[h].value != Self.free {
+                if slots[h].key == key { return slots[h].value }
+                h = (h &+ 1) & mask
+            }
+            return nil
         }
-        return nil
     }
 
     /// The value already stored for `key`, or stores `value` and returns nil.
     mutating func insertIfAbsent(_ key: UInt64, _ value: Int32) -> Int32? {
-        if count * 2 >= keys.count { grow() }
+        precondition(value != Self.free)
+        if count * 2 >= slots.count { grow() }
         var h = slot(key)
-        while used[h] {
-            if keys[h] == key { return values[h] }
-            h = (h + 1) & mask
+        let found: Int32? = slots.withUnsafeMutableBufferPointer { slots in
+            while slots[h].value != Self.free {
+                if slots[h].key == key { return slots[h].value }
+                h = (h &+ 1) & mask
+            }
+            slots[h] = Slot(key: key, value: value)
+            return nil
         }
-        used[h] = true; keys[h] = key; values[h] = value
-        count += 1
-        return nil
+        if found == nil { count += 1 }
+        return found
     }
 
     private mutating func grow() {
-        var bigger = PackedKeyMap(capacity: keys.count)
-        for h in keys.indices where used[h] { _ = bigger.insertIfAbsent(keys[h], values[h]) }
+        var bigger = PackedKeyMap(capacity: slots.count)
+        for s in slots where s.value != Self.free { _ = bigger.insertIfAbsent(s.key, s.value) }
         self = bigger
     }
 }

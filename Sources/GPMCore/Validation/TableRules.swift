@@ -541,6 +541,10 @@ struct TableRules {
         let n = rows.count, measureCount = names.count
         let shift = plan.keyShifts[d], fieldMask = ((1 as UInt64) << plan.keyWidths[d]) &- 1
         let allCode = UInt64(total.allId + 1)
+        // A table without an `ALL` row in this dimension (many give totals over some dimensions only) has
+        // nothing to add up over it: no key is looked up for its parts.
+        let hasTotals = plan.packed ? rows.keys.contains { ($0 >> shift) & fieldMask == allCode } : rows.keyValues.contains { $0[d] == "ALL" }
+        guard hasTotals else { return [] }
         // Per row: the row of its `ALL` total over this dimension, -1 for a total itself or a part without one.
         let allOf = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
         defer { allOf.deallocate() }
