@@ -52,7 +52,7 @@ public struct DirectorySource: FileSource {
     }
 
     /// The files under `relative`, read with `readdir` and `fstatat` on the folder (no full path resolved
-    /// per file: a whole tree is walked before its validation starts, on one thread). A name that is not
+    /// per file: a whole tree is walked before its validation starts). A name that is not
     /// UTF-8 is listed with U+FFFD in place of its bad bytes: the file cannot be named by its path, and
     /// validation reports it instead of passing over it.
     private func walk(_ relative: String, into result: inout [FileEntry]) {
@@ -80,7 +80,16 @@ public struct DirectorySource: FileSource {
             default: continue
             }
         }
-        for folder in folders { walk(folder, into: &result) }
+        // A folder of many folders (`municipalities/`: one per municipality) is walked on every core.
+        guard folders.count >= 8 else {
+            for folder in folders { walk(folder, into: &result) }
+            return
+        }
+        OrderedWork.run(tasks: folders.count, work: { t -> [FileEntry] in
+            var found: [FileEntry] = []
+            walk(folders[t], into: &found)
+            return found
+        }, emit: { _, found in result += found })
     }
 
     public func entry(at path: String) -> FileEntry? {
