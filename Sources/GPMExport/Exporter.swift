@@ -69,7 +69,8 @@ public struct Exporter {
         // Everything is written in a staging folder inside `directory` (the same file system) and moved into
         // place only once every file is complete: an export that fails half-way (a full disk, a period that
         // cannot be protected) publishes nothing, not one dataset's new file beside another's old one.
-        let staging = directory + "/.gpmsync-export-\(getpid())"
+        let staging = directory + "/" + Self.stagingPrefix + "\(getpid())"
+        Self.removeAbandonedStaging(in: directory)
         try? FileManager.default.removeItem(atPath: staging)
         defer { try? FileManager.default.removeItem(atPath: staging) }
         let writer: TableWriter
@@ -126,6 +127,20 @@ public struct Exporter {
 }
 
 extension Exporter {
+    static let stagingPrefix = ".gpmsync-export-"
+
+    /// Removes the staging folders of exports whose process is gone (killed with -9, or the machine lost
+    /// power): nothing of them was published, and nobody will finish them. A folder whose process still
+    /// runs (an export at work beside this one) is left alone.
+    static func removeAbandonedStaging(in directory: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(stagingPrefix) {
+            guard let pid = pid_t(name.dropFirst(stagingPrefix.count)), pid > 0, pid != getpid(),
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: directory + "/" + name)
+        }
+    }
+
     /// Moves every staged file to the same place under `directory`, one rename each.
     static func putInPlace(from staging: String, to directory: String) throws {
         var staged: [String] = []

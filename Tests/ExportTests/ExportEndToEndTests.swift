@@ -137,6 +137,37 @@ final class ExportEndToEndTests: XCTestCase {
         XCTAssertTrue(services.hasSuffix("\n"))
     }
 
+    /// An export killed with -9 half-way leaves its staging folder (nothing of it published); the next
+    /// export removes it and publishes complete files, and leaves alone the folder of an export still at work.
+    func testAnExportKilledHalfWayLeavesNothingTheNextOneKeeps() throws {
+        let dir = TemporaryDirectory("gpmsync-export-kill")
+        let tree = try marmaraCentral(dir)
+        let out = dir.sub("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: gpmsyncBinary)
+        process.arguments = ["export", "--format", "hxl", "--central", tree, "--out", out]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Killed once its first table is being written in its staging folder.
+        let staging = out + "/.gpmsync-export-\(process.processIdentifier)"
+        while process.isRunning && !FileManager.default.fileExists(atPath: staging + "/residents.csv") { usleep(1_000) }
+        XCTAssertTrue(process.isRunning, "the export ended before it could be killed: the tree is too small for this test")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/residents.csv"), "a killed export published a file")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: staging))
+        // A staging folder of a process that still runs (this test's own) is not the next export's to remove.
+        let busy = out + "/.gpmsync-export-\(getpid())"
+        try FileManager.default.createDirectory(atPath: busy, withIntermediateDirectories: true)
+        try export(["--format", "hxl", "--central", tree, "--out", out]).check()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: staging), "the killed export's staging folder is still there")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: busy))
+        XCTAssertTrue(try String(contentsOfFile: out + "/services.csv", encoding: .utf8).hasSuffix("\n"))
+    }
+
     // MARK: HXL
 
     func testHXLValidatesWithLibhxlAndPublishesNoSmallCount() throws {
