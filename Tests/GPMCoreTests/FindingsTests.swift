@@ -70,6 +70,21 @@ final class FindingsTests: XCTestCase {
         }
     }
 
+    /// The writer keeps the last path it escaped; two files whose names are canonically equivalent (`ü` and
+    /// `u` + combining diaeresis: equal as Swift strings, two files on Linux) must each keep their own bytes.
+    func testCanonicallyEquivalentPathsAreWrittenAsTheirOwnBytes() throws {
+        let nfc = "municipalities/34-kadikoy/practices/\u{FC}.md", nfd = "municipalities/34-kadikoy/practices/u\u{308}.md"
+        XCTAssertEqual(nfc, nfd)
+        var bytes: [UInt8] = []
+        let writer = ReportWriter(format: .json) { bytes += $0 }
+        writer.add([Diagnostic(path: nfc, rule: "path-not-allowed", message: Message(en: "a", tr: "a"))])
+        writer.add([Diagnostic(path: nfd, rule: "path-not-allowed", message: Message(en: "a", tr: "a"))])
+        writer.finish()
+        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        let paths = try XCTUnwrap(document["diagnostics"] as? [[String: Any]]).compactMap { $0["path"] as? String }
+        XCTAssertEqual(paths.map { Array($0.utf8) }, [Array(nfc.utf8), Array(nfd.utf8)])
+    }
+
     func testGroupedPerFileAndRule() {
         func d(_ path: String, _ line: Int, _ rule: String) -> Diagnostic {
             Diagnostic(path: path, line: line, rule: rule, severity: rule == "outlier" ? .warning : .error, message: Message(en: "e\(line)", tr: "t\(line)"))

@@ -33,9 +33,9 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(DirectorySource(root: dir.path).bytes(at: "absent.csv"), nil)
     }
 
-    /// A file whose name is not UTF-8 (a Windows-1254 name copied in as bytes) cannot be named by a path
-    /// the product can write; it is reported, not passed over, wherever it lies, while the folder's other
-    /// files are validated as before.
+    /// A file or folder whose name is not UTF-8 (a Windows-1254 name copied in as bytes) cannot be named by
+    /// a path the product can write; it is reported, not passed over, wherever it lies, while the folder's
+    /// other files are validated as before.
     func testAFileNamedInBytesThatAreNotUTF8IsReported() throws {
         let dir = TemporaryDirectory()
         let root = try templateCopy(dir)
@@ -47,10 +47,22 @@ final class HostileInputTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(fd, 0)
             close(fd)
         }
+        // A folder so named, with a file in it: the folder is reported (its files cannot be named either).
+        let folderName = Array((root + "/municipalities/34-kadikoy/").utf8) + [0x64, 0xFF]
+        XCTAssertEqual((folderName + [0]).withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { mkdir($0.baseAddress!, 0o755) } }, 0)
+        let inner = folderName + Array("/a.csv".utf8) + [0]
+        let fd = inner.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) } }
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        close(fd)
+        // U+FFFD itself is a character a name may hold: such a file is read as any other.
+        try write(table([("SYR", "F", "10")]), to: root + "/" + residents + "2025Q2\u{FFFD}.csv")
         let d = validator(root).validateAll()
         let refused = d.filter { $0.rule == "path-not-allowed" }
-        XCTAssertEqual(refused.count, 2, "\(d)")
-        XCTAssertTrue(refused.allSatisfy { $0.path.hasPrefix(residents) && $0.path.contains("\u{FFFD}") && $0.isError }, "\(refused)")
+        XCTAssertEqual(refused.count, 3, "\(d)")
+        XCTAssertTrue(refused.allSatisfy { $0.path.contains("\u{FFFD}") && $0.isError && $0.message.en.contains("not UTF-8") }, "\(refused)")
+        XCTAssertEqual(refused.filter { $0.path.hasPrefix(residents) }.count, 2, "\(refused)")
+        XCTAssertTrue(refused.contains { $0.path == "municipalities/34-kadikoy/d\u{FFFD}" }, "\(refused)")
+        XCTAssertTrue(d.contains { $0.path == residents + "2025Q2\u{FFFD}.csv" && $0.rule == "bad-period" }, "\(d)")
         XCTAssertFalse(d.contains { $0.path.hasSuffix("2025Q1.csv") && $0.isError }, "\(d)")
     }
 

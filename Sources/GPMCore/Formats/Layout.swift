@@ -14,8 +14,6 @@ public enum RepositoryPath: Equatable, Sendable {
 
     /// Classifies a path relative to the repository root.
     public init(_ path: String) {
-        // A name that was not UTF-8 (listed with U+FFFD for its bad bytes) is nowhere in the layout.
-        guard !path.unicodeScalars.contains("\u{FFFD}") else { self = .notAllowed; return }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         switch parts.count {
         case 1 where parts[0] == "datapackage.json": self = .dataPackage

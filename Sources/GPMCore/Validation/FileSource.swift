@@ -5,7 +5,13 @@ public struct FileEntry: Sendable, Hashable {
     public var path: String
     public var size: Int
     public var isSymlink: Bool
-    public init(path: String, size: Int, isSymlink: Bool) { self.path = path; self.size = size; self.isSymlink = isSymlink }
+    /// The file's name, or a folder's on its path, is not UTF-8 (a Windows-1254 name copied in as bytes):
+    /// `path` has U+FFFD in place of the bad bytes and names nothing on disk. A folder so named is listed
+    /// as one entry, not walked.
+    public var nameIsNotUTF8: Bool
+    public init(path: String, size: Int, isSymlink: Bool, nameIsNotUTF8: Bool = false) {
+        self.path = path; self.size = size; self.isSymlink = isSymlink; self.nameIsNotUTF8 = nameIsNotUTF8
+    }
 }
 
 /// Somewhere files of a data repository can be read from: a working tree, or a commit's tree.
@@ -52,9 +58,9 @@ public struct DirectorySource: FileSource {
     }
 
     /// The files under `relative`, read with `readdir` and `fstatat` on the folder (no full path resolved
-    /// per file: a whole tree is walked before its validation starts). A name that is not
-    /// UTF-8 is listed with U+FFFD in place of its bad bytes: the file cannot be named by its path, and
-    /// validation reports it instead of passing over it.
+    /// per file: a whole tree is walked before its validation starts). A file or folder whose name is not
+    /// UTF-8 cannot be named by a path: it is listed as one entry marked `nameIsNotUTF8`, which validation
+    /// reports instead of passing over it.
     private func walk(_ relative: String, into result: inout [FileEntry]) {
         let dir = relative.isEmpty ? root : root + "/" + relative
         guard let handle = opendir(dir) else { return }
@@ -63,9 +69,13 @@ public struct DirectorySource: FileSource {
         var folders: [String] = []
         while let entry = readdir(handle) {
             var st = stat()
+            var utf8 = true
             let name: String? = withUnsafePointer(to: &entry.pointee.d_name) { tuple in
                 tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { cName in
-                    let name = String(decoding: UnsafeRawBufferPointer(start: cName, count: strlen(cName)), as: UTF8.self)
+                    let bytes = UnsafeRawBufferPointer(start: cName, count: strlen(cName))
+                    let valid = String(validating: bytes, as: UTF8.self)
+                    utf8 = valid != nil
+                    let name = valid ?? String(decoding: bytes, as: UTF8.self)
                     guard name != "." && name != "..", !(relative.isEmpty && name == ".git"), !isEditorTemporary(name),
                           fstatat(fd, cName, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
                     return name
@@ -73,6 +83,10 @@ public struct DirectorySource: FileSource {
             }
             guard let name else { continue }
             let rel = relative.isEmpty ? name : relative + "/" + name
+            guard utf8 else {
+                result.append(FileEntry(path: rel, size: 0, isSymlink: false, nameIsNotUTF8: true))
+                continue
+            }
             switch st.st_mode & S_IFMT {
             case S_IFDIR: folders.append(rel)
             case S_IFLNK: result.append(FileEntry(path: rel, size: 0, isSymlink: true))

@@ -86,7 +86,9 @@ public final class ReportWriter {
     /// The keys and order of `Diagnostic.encode(to:)`: absent line and field are `null`.
     private func appendJSON(_ d: Diagnostic) {
         buffer.append(contentsOf: "{\"path\": ".utf8)
-        if d.path != lastPath {
+        // Compared byte for byte: `==` on strings holds for canonically equivalent ones (`ü` and `u` with a
+        // combining diaeresis), which are two different files.
+        if !(lastPath.map { Self.sameBytes(d.path, $0) } ?? false) {
             lastPathJSON.removeAll(keepingCapacity: true)
             Self.appendJSONString(d.path, to: &lastPathJSON)
             lastPath = d.path
@@ -101,6 +103,13 @@ public final class ReportWriter {
         buffer.append(contentsOf: ", \"message\": {\"en\": ".utf8); appendString(d.message.en)
         buffer.append(contentsOf: ", \"tr\": ".utf8); appendString(d.message.tr)
         buffer.append(contentsOf: "}}".utf8)
+    }
+
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        guard a.utf8.count == b.utf8.count else { return false }
+        guard !a.isEmpty else { return true }
+        return a.withUTF8 { x in b.withUTF8 { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
     }
 
     /// A JSON string: quotes, backslashes, control characters and whatever else a terminal acts on

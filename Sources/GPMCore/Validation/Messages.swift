@@ -13,6 +13,10 @@ enum Messages {
         Message(en: "this file is not part of the repository layout",
                 tr: "bu dosya depo düzenine uymuyor")
     }
+    static func nameNotUTF8() -> Message {
+        Message(en: "this name is not UTF-8 text (a program wrote it in another encoding), so it cannot be read or recorded; rename it",
+                tr: "bu ad UTF-8 metin değil (bir program başka bir kodlamayla yazmış), bu yüzden okunamıyor ve kaydedilemiyor; yeniden adlandırın")
+    }
     static func symlink() -> Message {
         Message(en: "symbolic links are not allowed", tr: "sembolik bağlantılara izin verilmez")
     }

@@ -79,6 +79,9 @@ public struct Validator: Sendable {
     func validate(entry: FileEntry, cache: KeyedRowsCache) -> [Diagnostic] {
         let path = entry.path
         var out: [Diagnostic] = []
+        if entry.nameIsNotUTF8 {
+            return [Diagnostic(path: path, rule: "path-not-allowed", message: Messages.nameNotUTF8())]
+        }
         if entry.isSymlink {
             return [Diagnostic(path: path, rule: "symlink", message: Messages.symlink())]
         }
