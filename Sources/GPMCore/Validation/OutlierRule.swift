@@ -82,25 +82,21 @@ public struct OutlierRule {
         let tables = history.compactMap { $0 }
         guard !tables.isEmpty else { return [] }
         let n = rows.count, measureCount = plan.measures.count, periods = tables.count
-        // Per cell of this table, its filed earlier values side by side: `earlier[cell * periods ..<+ count[cell]]`,
-        // gathered one earlier table at a time, reading each through a plain pointer.
+        // Per earlier table and cell of this table, the cell's value there, NaN where it has none: gathered
+        // one earlier table at a time through plain pointers, `earlier[k * cells + cell]`.
         let cells = n * measureCount
         let earlier = UnsafeMutableBufferPointer<Double>.allocate(capacity: cells * periods)
-        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: cells)
-        counts.initialize(repeating: 0)
-        defer { earlier.deallocate(); counts.deallocate() }
+        earlier.initialize(repeating: .nan)
+        defer { earlier.deallocate() }
         let none = KeyedRows.none
         rows.keys.withUnsafeBufferPointer { keys in
-            for table in tables {
+            for (k, table) in tables.enumerated() {
                 table.measures.withUnsafeBufferPointer { values in
                     for r in 0..<n {
                         guard let p = table.row(keys[r], hint: r) else { continue }
                         for m in 0..<measureCount {
                             let x = values[p &* measureCount &+ m]
-                            guard x != none && x >= 0 else { continue }
-                            let cell = r &* measureCount &+ m
-                            earlier[cell &* periods &+ counts[cell]] = Double(x)
-                            counts[cell] &+= 1
+                            if x != none && x >= 0 { earlier[k &* cells &+ r &* measureCount &+ m] = Double(x) }
                         }
                     }
                 }
@@ -109,13 +105,28 @@ public struct OutlierRule {
         var out: [Diagnostic] = []
         let names = plan.measures.map(\.name)
         var en: [UInt8] = [], tr: [UInt8] = []
-        rows.measures.withUnsafeBufferPointer { values in
-            for cell in 0..<cells where values[cell] != none {
-                let history = UnsafeMutableBufferPointer(rebasing: earlier[cell &* periods ..< cell &* periods &+ counts[cell]])
-                guard let comparison = Self.judge(Int(values[cell]), history: history) else { continue }
-                let (r, m) = cell.quotientAndRemainder(dividingBy: measureCount)
-                out.append(Diagnostic(path: path, line: Int(rows.lines[r]), field: names[m], rule: "outlier", severity: .warning,
-                                      message: comparison.message(field: names[m], en: &en, tr: &tr)))
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: periods) { scratch in
+            rows.measures.withUnsafeBufferPointer { values in
+                for cell in 0..<cells where values[cell] != none && values[cell] >= 0 {
+                    // `judge`'s first test here, on the lowest and highest earlier value, before any copying:
+                    // most cells stop at it.
+                    var lowest = Double.infinity, highest = -Double.infinity, count = 0
+                    for k in 0..<periods {
+                        let x = earlier[k &* cells &+ cell]
+                        if !x.isNaN { lowest = min(lowest, x); highest = max(highest, x); count &+= 1 }
+                    }
+                    let v = Double(values[cell])
+                    guard count > 0, !((v + 1) * Self.fold >= highest + 1 && v + 1 <= Self.fold * (lowest + 1)) else { continue }
+                    var filled = 0
+                    for k in 0..<periods {
+                        let x = earlier[k &* cells &+ cell]
+                        if !x.isNaN { scratch[filled] = x; filled &+= 1 }
+                    }
+                    guard let comparison = Self.judge(Int(values[cell]), history: UnsafeMutableBufferPointer(rebasing: scratch[0..<filled])) else { continue }
+                    let (r, m) = cell.quotientAndRemainder(dividingBy: measureCount)
+                    out.append(Diagnostic(path: path, line: Int(rows.lines[r]), field: names[m], rule: "outlier", severity: .warning,
+                                          message: comparison.message(field: names[m], en: &en, tr: &tr)))
+                }
             }
         }
         return out
