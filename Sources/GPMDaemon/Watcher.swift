@@ -153,11 +153,3 @@ public final class Watcher: Service, @unchecked Sendable {
         changed.insert(rel)
     }
 }
-
-/// A flag set once, read from several threads.
-final class ManagedAtomicFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-    func set() { lock.lock(); value = true; lock.unlock() }
-}

@@ -87,7 +87,7 @@ public struct Exporter {
             // Periods are independent: read, totalled and protected on every core, written in order.
             var failure: (any Error)?
             // Set once a period cannot be protected: nothing is published, so the periods after it are skipped.
-            let stop = StopFlag()
+            let stop = ManagedAtomicFlag()
             OrderedWork.run(tasks: periods.count, work: { t -> Result<(PeriodTable, SmallCountProtection.Summary), GPMError>? in
                 guard !stop.isSet else { return nil }
                 let (period, files) = periods[t]
@@ -215,12 +215,4 @@ enum Provenance {
     static func markdownCell(_ text: String) -> String {
         String(text.map { "|\n\r`*_<>[]".contains($0) ? " " : $0 })
     }
-}
-
-/// A flag workers read and any of them may set.
-private final class StopFlag: @unchecked Sendable { // @unchecked: `value` is only touched holding `lock`.
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
 }

@@ -152,7 +152,7 @@ final class ExportEndToEndTests: XCTestCase {
         try process.run()
         // Killed once its first table is being written in its staging folder.
         let staging = out + "/.gpmsync-export-\(process.processIdentifier)"
-        while process.isRunning && !FileManager.default.fileExists(atPath: staging + "/residents.csv") { usleep(1_000) }
+        XCTAssertTrue(waitUntil(timeout: .seconds(60)) { !process.isRunning || FileManager.default.fileExists(atPath: staging + "/residents.csv") })
         XCTAssertTrue(process.isRunning, "the export ended before it could be killed: the tree is too small for this test")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -162,9 +162,20 @@ final class ExportEndToEndTests: XCTestCase {
         // A staging folder of a process that still runs (this test's own) is not the next export's to remove.
         let busy = out + "/.gpmsync-export-\(getpid())"
         try FileManager.default.createDirectory(atPath: busy, withIntermediateDirectories: true)
+        // A link named like the staging folder of a process that is gone: the link goes, not what it points at.
+        let exited = Process()
+        exited.executableURL = URL(fileURLWithPath: "/bin/true")
+        try exited.run()
+        exited.waitUntilExit()
+        let elsewhere = dir.sub("elsewhere"), link = out + "/.gpmsync-export-\(exited.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        try "keep".write(toFile: elsewhere + "/keep.csv", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: elsewhere)
         try export(["--format", "hxl", "--central", tree, "--out", out]).check()
         XCTAssertFalse(FileManager.default.fileExists(atPath: staging), "the killed export's staging folder is still there")
         XCTAssertTrue(FileManager.default.fileExists(atPath: busy))
+        XCTAssertNil(try? FileManager.default.destinationOfSymbolicLink(atPath: link))
+        XCTAssertEqual(try String(contentsOfFile: elsewhere + "/keep.csv", encoding: .utf8), "keep")
         XCTAssertTrue(try String(contentsOfFile: out + "/services.csv", encoding: .utf8).hasSuffix("\n"))
     }
 

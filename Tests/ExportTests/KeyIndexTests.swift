@@ -1,12 +1,13 @@
 import XCTest
+import GPMCore
 @testable import GPMExport
 
-/// The export's key table against the standard library's dictionary: the same ids for the same keys,
-/// through growth and colliding words.
+/// The key table (the validator's and the export's) against the standard library's dictionary: the same
+/// ids for the same keys, through growth and colliding words.
 final class KeyIndexTests: XCTestCase {
     func testPackedWordsGetTheIdsADictionaryWouldGive() {
         var generator = SystemRandomNumberGenerator()
-        var table = PackedWordTable()
+        var table = PackedKeyMap()
         var reference: [UInt64: Int32] = [:]
         // Words that differ only in high bits, in low bits, zero, all ones, and random ones, met repeatedly.
         var words: [UInt64] = [0, .max, 1, 1 << 63]
@@ -16,7 +17,8 @@ final class KeyIndexTests: XCTestCase {
         for _ in 0..<3 {
             for word in words.shuffled(using: &generator) {
                 let next = Int32(reference.count)
-                let (id, isNew) = table.id(for: word, next: next)
+                let stored = table.insertIfAbsent(word, next)
+                let (id, isNew) = (stored ?? next, stored == nil)
                 if let known = reference[word] {
                     XCTAssertEqual(id, known); XCTAssertFalse(isNew)
                 } else {

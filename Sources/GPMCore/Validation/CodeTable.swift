@@ -84,19 +84,21 @@ public struct CodeTable: Sendable {
     }
 }
 
-/// A map from 64-bit keys to row numbers, for primary keys and groups packed into one integer.
-/// Hand-written for the same reason as `CodeTable`: `Dictionary<UInt64, Int32>` hashes with SipHash,
-/// several times the cost of this multiplicative hash on the validator's inner loop.
-struct PackedKeyMap {
-    /// Key and value side by side, so a probe reads one cache line; `Int32.min` marks a free slot (values
-    /// are row indexes or minus line numbers, never that).
+/// A map from 64-bit keys to 32-bit values (row numbers, group ids) by linear probing in a power-of-two
+/// table kept at most half full: the validator's primary keys and the export's grouping keys. Hand-written
+/// for the same reason as `CodeTable`: `Dictionary<UInt64, Int32>` hashes with SipHash, several times the
+/// cost of this multiplicative (Fibonacci) hash, whose high bits mix every bit of the key, on the inner loops.
+public struct PackedKeyMap: Sendable {
+    /// Key and value side by side, so a probe reads one cache line; `Int32.min` marks a free slot (no
+    /// value is: row indexes, minus line numbers and group ids all lie above it).
     private struct Slot { var key: UInt64; var value: Int32 }
     private static let free = Int32.min
     private var slots: [Slot]
     private var mask: Int
-    private(set) var count = 0
+    public private(set) var count = 0
 
-    init(capacity: Int) {
+    /// Room for `capacity` keys without growing.
+    public init(capacity: Int = 0) {
         var c = 16
         while c < capacity * 2 { c *= 2 }
         slots = [Slot](repeating: Slot(key: 0, value: Self.free), count: c)
@@ -108,7 +110,7 @@ struct PackedKeyMap {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
     }
 
-    func value(_ key: UInt64) -> Int32? {
+    public func value(_ key: UInt64) -> Int32? {
         slots.withUnsafeBufferPointer { slots in
             var h = slot(key)
             while slots[h].value != Self.free {
@@ -119,8 +121,8 @@ struct PackedKeyMap {
         }
     }
 
-    /// The value already stored for `key`, or stores `value` and returns nil.
-    mutating func insertIfAbsent(_ key: UInt64, _ value: Int32) -> Int32? {
+    /// The value already stored for `key`, or stores `value` and returns nil. `value` is never `Int32.min`.
+    public mutating func insertIfAbsent(_ key: UInt64, _ value: Int32) -> Int32? {
         precondition(value != Self.free)
         if count * 2 >= slots.count { grow() }
         var h = slot(key)

@@ -69,19 +69,17 @@ public struct DirectorySource: FileSource {
         var folders: [String] = []
         while let entry = readdir(handle) {
             var st = stat()
-            var utf8 = true
-            let name: String? = withUnsafePointer(to: &entry.pointee.d_name) { tuple in
+            let found: (name: String, utf8: Bool)? = withUnsafePointer(to: &entry.pointee.d_name) { tuple in
                 tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { cName in
                     let bytes = UnsafeRawBufferPointer(start: cName, count: strlen(cName))
                     let valid = String(validating: bytes, as: UTF8.self)
-                    utf8 = valid != nil
                     let name = valid ?? String(decoding: bytes, as: UTF8.self)
                     guard name != "." && name != "..", !(relative.isEmpty && name == ".git"), !isEditorTemporary(name),
                           fstatat(fd, cName, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
-                    return name
+                    return (name, valid != nil)
                 }
             }
-            guard let name else { continue }
+            guard let (name, utf8) = found else { continue }
             let rel = relative.isEmpty ? name : relative + "/" + name
             guard utf8 else {
                 result.append(FileEntry(path: rel, size: 0, isSymlink: false, nameIsNotUTF8: true))

@@ -62,8 +62,7 @@ public struct OutlierRule {
         var lowest = history[0], highest = history[0]
         for x in history { lowest = min(lowest, x); highest = max(highest, x) }
         let v = Double(value)
-        // Within 2.5 times of every earlier value is within 2.5 times of their median: most cells stop here.
-        if (v + 1) * fold >= highest + 1 && v + 1 <= fold * (lowest + 1) { return nil }
+        if isWithinFold(v, lowest: lowest, highest: highest) { return nil }
         let median = sortedMedian(base, n)
         let ratio = (v + 1) / (median + 1)
         guard ratio > fold || ratio < 1 / fold else { return nil }
@@ -75,6 +74,13 @@ public struct OutlierRule {
         let deviation = 1.4826 * sortedMedian(base, n)
         guard abs(log(ratio)) > min(spread * deviation, log(widest)) else { return nil }
         return Comparison(value: value, median: median, periods: n, lowest: lowest, highest: highest)
+    }
+
+    /// Within 2.5 times of every earlier value (their lowest and highest) is within 2.5 times of their
+    /// median: `judge`'s first test, at which most cells stop.
+    @inline(__always)
+    static func isWithinFold(_ v: Double, lowest: Double, highest: Double) -> Bool {
+        (v + 1) * fold >= highest + 1 && v + 1 <= fold * (lowest + 1)
     }
 
     /// `history[0]` is the period just before, `history[11]` twelve periods before; nil where none was filed.
@@ -108,15 +114,14 @@ public struct OutlierRule {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: periods) { scratch in
             rows.measures.withUnsafeBufferPointer { values in
                 for cell in 0..<cells where values[cell] != none && values[cell] >= 0 {
-                    // `judge`'s first test here, on the lowest and highest earlier value, before any copying:
-                    // most cells stop at it.
+                    // `judge`'s first test here, before any copying: most cells stop at it.
                     var lowest = Double.infinity, highest = -Double.infinity, count = 0
                     for k in 0..<periods {
                         let x = earlier[k &* cells &+ cell]
                         if !x.isNaN { lowest = min(lowest, x); highest = max(highest, x); count &+= 1 }
                     }
                     let v = Double(values[cell])
-                    guard count > 0, !((v + 1) * Self.fold >= highest + 1 && v + 1 <= Self.fold * (lowest + 1)) else { continue }
+                    guard count > 0, !Self.isWithinFold(v, lowest: lowest, highest: highest) else { continue }
                     var filled = 0
                     for k in 0..<periods {
                         let x = earlier[k &* cells &+ cell]

@@ -14,10 +14,10 @@ public struct Validator: Sendable {
     public var conflicts: [String: Int] = [:]
     /// Whether to look at earlier periods for `outlier` warnings.
     public var checkOutliers = true
-    /// Every file of the source, when the caller has just listed them all: an earlier period the outlier
-    /// rule asks for that is not in it is known to be absent, without trying to open it (a whole tree's
-    /// first year asks for thousands).
-    public var listing: Set<String>?
+    /// Every file of the source, set by `validateAll`, which has just listed them: an earlier period the
+    /// outlier rule asks for that is not in it is known to be absent, without trying to open it (a whole
+    /// tree's first year asks for thousands).
+    var listing: Set<String>?
     /// Tables already read in this validation, so a file's history is parsed once, not twelve times.
     let readTables = KeyedRowsCache()
     /// Each dataset's schema, prepared once.
@@ -55,7 +55,18 @@ public struct Validator: Sendable {
 
     /// Validates every file of the source.
     public func validateAll() -> [Diagnostic] {
-        validate(entries: source.files())
+        var out: [Diagnostic] = []
+        validateAll { out += $0 }
+        return out
+    }
+
+    /// Validates every file of the source, handing each file's findings to `emit` in path order (see
+    /// `validate(entries:emit:)`).
+    public func validateAll(emit: ([Diagnostic]) -> Void) {
+        let entries = source.files()
+        var whole = self
+        whole.listing = Set(entries.map(\.path))
+        whole.validate(entries: entries, emit: emit)
     }
 
     /// Validates the given files (paths that no longer exist are skipped: a deletion is always valid).

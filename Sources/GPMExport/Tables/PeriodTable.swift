@@ -291,14 +291,14 @@ func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
 struct KeyIndex {
     let widths: [Int]
     let packs: Bool
-    private var words: PackedWordTable
+    private var words: PackedKeyMap
     private var arrays: [[Int32]: Int32] = [:]
 
     /// `expected`: about how many keys will be met (the table is made that large at once).
     init(widths: [Int], expected: Int = 0) {
         self.widths = widths
         packs = widths.reduce(0, +) <= 64
-        words = PackedWordTable(expected: packs ? expected : 0)
+        words = PackedKeyMap(capacity: packs ? expected : 0)
     }
 
     /// The key's id; a key not seen before gets `next`.
@@ -306,57 +306,11 @@ struct KeyIndex {
         if packs {
             var word: UInt64 = 0
             for (k, w) in zip(key, widths) { word = word << UInt64(w) | UInt64(UInt32(bitPattern: k)) }
-            return words.id(for: word, next: next)
+            if let known = words.insertIfAbsent(word, next) { return (known, false) }
+            return (next, true)
         }
         if let known = arrays[key] { return (known, false) }
         arrays[key] = next
         return (next, true)
-    }
-}
-
-/// A map from 64-bit words to non-negative ids, by linear probing in a power-of-two table kept at most
-/// half full; a slot is empty while its id is −1. (Written here because neither the standard library nor
-/// swift-collections has an integer-keyed table without per-lookup hashing through `Hasher`.)
-struct PackedWordTable {
-    private var keys: [UInt64]
-    private var ids: [Int32]
-    private var count = 0
-
-    /// Room for `expected` keys without growing.
-    init(expected: Int = 0) {
-        var size = 64
-        while size < 2 * expected { size *= 2 }
-        keys = [UInt64](repeating: 0, count: size)
-        ids = [Int32](repeating: -1, count: size)
-    }
-
-    mutating func id(for word: UInt64, next: Int32) -> (Int32, isNew: Bool) {
-        let mask = keys.count - 1
-        // Fibonacci hashing: the high bits of the product mix every bit of the word.
-        var slot = Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
-        let found: Int32? = ids.withUnsafeBufferPointer { ids in
-            keys.withUnsafeBufferPointer { keys in
-                while true {
-                    let id = ids[slot]
-                    if id < 0 { return nil }
-                    if keys[slot] == word { return id }
-                    slot = (slot + 1) & mask
-                }
-            }
-        }
-        if let found { return (found, false) }
-        keys[slot] = word
-        ids[slot] = next
-        count += 1
-        if count * 2 > keys.count { grow() }
-        return (next, true)
-    }
-
-    private mutating func grow() {
-        let oldKeys = keys, oldIDs = ids
-        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
-        ids = [Int32](repeating: -1, count: oldKeys.count * 2)
-        count = 0
-        for (word, id) in zip(oldKeys, oldIDs) where id >= 0 { _ = self.id(for: word, next: id) }
     }
 }

@@ -22,14 +22,13 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let root = options.root
         let source = DirectorySource(root: root)
-        var validator = (try? DataRepository(path: root))?.workingTreeValidator() ?? Validator(source: source)
-        let entries = paths.isEmpty ? validator.source.files() : try entries(source)
-        if paths.isEmpty { validator.listing = Set(entries.map(\.path)) }
+        let validator = (try? DataRepository(path: root))?.workingTreeValidator() ?? Validator(source: source)
+        let named = paths.isEmpty ? nil : try entries(source)
         // Written as found: a million findings never sit in memory at once.
         let report = ReportWriter(format: format == .text ? .text(options.language, all: all) : .json) { bytes in
             FileHandle.standardOutput.write(Data(bytes))
         }
-        validator.validate(entries: entries) { report.add($0) }
+        if let named { validator.validate(entries: named) { report.add($0) } } else { validator.validateAll { report.add($0) } }
         report.finish()
         if report.errors > 0 { throw ExitCode(1) }
     }
